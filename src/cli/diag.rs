@@ -1,0 +1,133 @@
+//! One diagnostic type for everything the CLI reports, rendered with miette.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    SourceSpan,
+};
+
+use rolecall::json::Span;
+
+/// A diagnostic: a code, a message, and optionally labelled spans in a named source. Boxed so
+/// `Result<_, Diag>` stays small.
+#[derive(Debug, Clone)]
+pub struct Diag(Box<Inner>);
+
+#[derive(Debug, Clone)]
+pub struct Inner {
+    pub code: String,
+    pub message: String,
+    pub severity: Severity,
+    pub source: Option<NamedSource<Arc<String>>>,
+    pub labels: Vec<(Span, String, bool)>,
+    pub help: Option<String>,
+}
+
+impl Diag {
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Diag(Box::new(Inner {
+            code: code.to_string(),
+            message: message.into(),
+            severity: Severity::Error,
+            source: None,
+            labels: Vec::new(),
+            help: None,
+        }))
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.0.severity = severity;
+        self
+    }
+
+    pub fn in_source(mut self, name: &str, text: &Arc<String>) -> Self {
+        self.0.source = Some(NamedSource::new(name, Arc::clone(text)).with_language("json"));
+        self
+    }
+
+    /// The main label.
+    pub fn primary(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.0.labels.push((span, label.into(), true));
+        self
+    }
+
+    pub fn label(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.0.labels.push((span, label.into(), false));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.0.help = Some(help.into());
+        self
+    }
+
+    /// Render for a terminal (colour only on a TTY without `NO_COLOR`).
+    pub fn render(&self) -> String {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let mut out = String::new();
+        if handler.render_report(&mut out, self).is_err() {
+            out = format!("{}: {}\n", self.code, self.message);
+        }
+        out
+    }
+}
+
+impl std::ops::Deref for Diag {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        Some(Box::new(self.labels.iter().map(
+            |(span, label, primary)| {
+                let s = SourceSpan::from(span.start..span.end.max(span.start));
+                let text = (!label.is_empty()).then(|| label.clone());
+                if *primary {
+                    LabeledSpan::new_primary_with_span(text, s)
+                } else {
+                    LabeledSpan::new_with_span(text, s)
+                }
+            },
+        )))
+    }
+}

@@ -1,0 +1,160 @@
+//! Turning the user's files into library values, with located diagnostics on failure.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rolecall::json::{self, JsonError};
+use rolecall::policy::{self, Policy, PolicyError};
+use serde_json::{Map, Value};
+
+use super::diag::Diag;
+use super::input;
+
+/// A policy and the text it came from (kept for rendering spans).
+pub struct LoadedPolicy {
+    pub name: String,
+    pub text: Arc<String>,
+    pub policy: Policy,
+}
+
+pub fn policy(path: &Path) -> Result<LoadedPolicy, Vec<Diag>> {
+    let name = input::name(path);
+    let bytes = input::read(path).map_err(|d| vec![d])?;
+    let text = utf8(&bytes, &name).map_err(|d| vec![d])?;
+    let text = Arc::new(text);
+    match policy::parse(&text) {
+        Ok(policy) => Ok(LoadedPolicy { name, text, policy }),
+        Err(errors) => Err(errors
+            .0
+            .iter()
+            .map(|e| policy_error(e, &name, &text))
+            .collect()),
+    }
+}
+
+fn utf8(bytes: &[u8], name: &str) -> Result<String, Diag> {
+    json::decode_utf8(bytes).map(str::to_string).map_err(|e| {
+        Diag::error(
+            "rolecall::not_utf8",
+            format!(
+                "`{name}` is not valid UTF-8 (first bad byte at offset {})",
+                e.span.start
+            ),
+        )
+    })
+}
+
+pub fn policy_error(e: &PolicyError, name: &str, text: &Arc<String>) -> Diag {
+    let code = if e.is_malformed_policy() {
+        "rolecall::MalformedPolicyDocument"
+    } else {
+        "rolecall::invalid_json"
+    };
+    let (line, col) = json::line_col(text, e.loc.span.start);
+    let mut d = Diag::error(code, format!("{name}:{line}:{col}: {e}"))
+        .in_source(name, text)
+        .primary(e.loc.span.clone(), label_for(e));
+    if let Some(first) = &e.related {
+        d = d.label(first.span.clone(), "first here");
+    }
+    if !e.loc.pointer.is_empty() {
+        d = d.help(format!("at JSON pointer {}", e.loc.pointer));
+    }
+    d
+}
+
+fn label_for(e: &PolicyError) -> String {
+    use rolecall::policy::PolicyErrorKind as K;
+    match &e.kind {
+        K::DuplicateKey { .. } => "duplicate here: IAM silently keeps only one copy".into(),
+        K::Json(_) => "here".into(),
+        other => other.to_string(),
+    }
+}
+
+fn json_error(e: &JsonError, name: &str, text: &Arc<String>, what: &str) -> Diag {
+    let (line, col) = json::line_col(text, e.span.start);
+    Diag::error(
+        "rolecall::invalid_json",
+        format!("{name}:{line}:{col}: {what}: {e}"),
+    )
+    .in_source(name, text)
+    .primary(e.span.clone(), "here")
+}
+
+/// A decoded claims object.
+pub fn claims(path: &Path) -> Result<Map<String, Value>, Diag> {
+    let name = input::name(path);
+    let bytes = input::read(path)?;
+    let text = Arc::new(utf8(&bytes, &name)?);
+    let node = json::parse(&text).map_err(|e| json_error(&e, &name, &text, "invalid claims"))?;
+    if let Some(members) = node.as_object() {
+        for (i, m) in members.iter().enumerate() {
+            if let Some(first) = members.iter().take(i).find(|f| f.key == m.key) {
+                return Err(Diag::error(
+                    "rolecall::duplicate_claim",
+                    format!("{name}: claim `{}` appears twice", m.key),
+                )
+                .in_source(&name, &text)
+                .primary(m.key_span.clone(), "duplicate here")
+                .label(first.key_span.clone(), "first here"));
+            }
+        }
+    }
+    match node.to_value() {
+        Value::Object(map) => Ok(map),
+        _ => Err(Diag::error(
+            "rolecall::invalid_claims",
+            format!(
+                "{name}: claims must be a JSON object, found {}",
+                node.type_name()
+            ),
+        )
+        .in_source(&name, &text)
+        .primary(node.span.clone(), "expected an object")),
+    }
+}
+
+/// A JWKS document.
+pub fn jwks(path: &Path) -> Result<jsonwebtoken::jwk::JwkSet, Diag> {
+    let name = input::name(path);
+    let bytes = input::read(path)?;
+    let text = Arc::new(utf8(&bytes, &name)?);
+    json::parse(&text).map_err(|e| json_error(&e, &name, &text, "invalid JWKS"))?;
+    rolecall::token::parse_jwks(text.as_bytes()).map_err(|e| {
+        let offset = offset_of(&text, e.line, e.column);
+        Diag::error(
+            "rolecall::invalid_jwks",
+            format!("{name}:{}:{}: {e}", e.line, e.column),
+        )
+        .in_source(&name, &text)
+        .primary(offset..offset, "here")
+        .help("a JWKS is {\"keys\": [{\"kty\": \"RSA\", \"kid\": ..., \"n\": ..., \"e\": ...}]}")
+    })
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(l.len(), |(b, _)| b);
+            return offset + col;
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// A token file: decoded, never echoed.
+pub fn token(path: &Path) -> Result<rolecall::token::Token, Diag> {
+    let name = input::name(path);
+    let bytes = input::read(path)?;
+    rolecall::token::decode(&bytes).map_err(|e| {
+        Diag::error("rolecall::invalid_token", format!("{name}: {e}"))
+            .help("the token's text is not shown: it is a credential")
+    })
+}

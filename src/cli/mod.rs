@@ -1,0 +1,71 @@
+//! The command line: argument parsing, dispatch and exit codes.
+
+mod check;
+mod diag;
+mod input;
+mod load;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for a tool problem (bad input, unreadable file): distinct from any verdict.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "rolecall",
+    version,
+    about = "Who can assume this role, and would this token get in? Offline answers for AWS \
+             IAM trust policies that federate CI OIDC tokens.",
+    after_help = "Exit codes: check: 0 Allow, 1 Deny, 2 error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide what STS decides for a token (or decoded claims), and explain why.
+    Check(check::CheckArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_ERROR)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+/// Print the whole output at once, so an error never leaves half an answer behind.
+fn emit(stdout: &str, stderr: &str) {
+    if !stdout.is_empty() {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(stdout.as_bytes());
+        let _ = out.flush();
+    }
+    if !stderr.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(stderr.as_bytes());
+    }
+}
+
+/// Print error diagnostics to stderr and return the error exit code.
+fn fail(diags: &[diag::Diag]) -> ExitCode {
+    let text: String = diags.iter().map(diag::Diag::render).collect();
+    emit("", &text);
+    ExitCode::from(EXIT_ERROR)
+}

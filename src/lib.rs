@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+
+pub mod check;
+pub mod eval;
+pub mod json;
+pub mod pattern;
+pub mod policy;
+pub mod request;
+pub mod timestamp;
+pub mod token;
+
+pub use check::{check, CheckInput, CheckReport};
+pub use eval::{evaluate, Decision, Verdict};
+pub use policy::{parse, Policy};

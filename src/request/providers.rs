@@ -1,0 +1,120 @@
+//! Which token claims AWS turns into condition keys, per provider (semantics R6.2 to R6.6).
+
+/// Provider families that differ in the claims AWS exposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimSet {
+    GitHub,
+    GitLabCom,
+    Buildkite,
+    CircleCi,
+    Google,
+    Cognito,
+    Facebook,
+    Amazon,
+    OracleCloud,
+    Bitbucket,
+    /// Any other IAM OIDC provider.
+    Generic,
+}
+
+impl ClaimSet {
+    /// Recognise the family from the key prefix (the provider URL without `https://`).
+    pub fn of(prefix: &str) -> Self {
+        let host = prefix.split('/').next().unwrap_or(prefix);
+        if prefix == "token.actions.githubusercontent.com"
+            || prefix.starts_with("token.actions.githubusercontent.com/")
+            || prefix.starts_with("github.com/enterprises/")
+            || (host.starts_with("token.actions.") && host.ends_with(".ghe.com"))
+        {
+            ClaimSet::GitHub
+        } else if prefix == "gitlab.com" {
+            ClaimSet::GitLabCom
+        } else if prefix == "agent.buildkite.com"
+            || (host.starts_with("agent.")
+                && (host.ends_with(".buildkite.dev") || host.ends_with(".buildkite.site")))
+        {
+            ClaimSet::Buildkite
+        } else if prefix.starts_with("oidc.circleci.com/org/") {
+            ClaimSet::CircleCi
+        } else if prefix == "accounts.google.com" {
+            ClaimSet::Google
+        } else if prefix == "cognito-identity.amazonaws.com" {
+            ClaimSet::Cognito
+        } else if prefix == "graph.facebook.com" {
+            ClaimSet::Facebook
+        } else if prefix == "www.amazon.com" {
+            ClaimSet::Amazon
+        } else if host.starts_with("idcs-") && host.ends_with(".identity.oraclecloud.com") {
+            ClaimSet::OracleCloud
+        } else if prefix.starts_with("api.bitbucket.org/2.0/workspaces/")
+            && prefix.ends_with("/pipelines-config/identity/oidc")
+        {
+            ClaimSet::Bitbucket
+        } else {
+            ClaimSet::Generic
+        }
+    }
+
+    /// The claims that become `<prefix>:<claim>` keys. Google's `aud`/`oaud` are special-cased
+    /// by the caller (R6.3).
+    pub fn exposed(self) -> &'static [&'static str] {
+        match self {
+            ClaimSet::GitHub => &[
+                "aud",
+                "sub",
+                "actor",
+                "actor_id",
+                "enterprise_id",
+                "environment",
+                "job_workflow_ref",
+                "ref",
+                "repository",
+                "repository_id",
+                "repository_owner_id",
+                "workflow",
+            ],
+            ClaimSet::GitLabCom => &[
+                "aud",
+                "sub",
+                "namespace_id",
+                "pipeline_source",
+                "project_id",
+                "ref_protected",
+                "runner_environment",
+                "user_access_level",
+                "user_email",
+                "user_id",
+                "user_login",
+            ],
+            ClaimSet::Buildkite => &[
+                "aud",
+                "sub",
+                "build_branch",
+                "cluster_id",
+                "cluster_name",
+                "organization_id",
+                "organization_slug",
+                "pipeline_id",
+                "pipeline_slug",
+            ],
+            ClaimSet::CircleCi => &["aud", "sub", "oidc.circleci.com/project-id"],
+            ClaimSet::Google => &["sub", "google/organization_number"],
+            ClaimSet::Cognito => &["aud", "sub", "amr"],
+            ClaimSet::Facebook => &["app_id", "id"],
+            ClaimSet::Amazon => &["app_id", "user_id"],
+            ClaimSet::OracleCloud => &["aud", "sub", "rpst_id"],
+            ClaimSet::Bitbucket => &["aud", "sub"],
+            // [UNDOC] R6.2: `amr`, `azp` and `email` are documented or reported for some
+            // generic providers; the safe reading treats them as possibly present.
+            ClaimSet::Generic => &["aud", "sub", "amr", "azp", "email"],
+        }
+    }
+
+    /// Built-in providers are named by domain in `Principal.Federated`, not by ARN.
+    pub fn is_builtin(self) -> bool {
+        matches!(
+            self,
+            ClaimSet::Google | ClaimSet::Cognito | ClaimSet::Facebook | ClaimSet::Amazon
+        )
+    }
+}

@@ -1,0 +1,20 @@
+//! The one integration-test binary. Each module says what belongs in it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a failing test should stop loudly"
+)]
+
+/// The command line: output formats, exit codes, token handling.
+mod cli;
+/// Shared helpers: paths into the repository, running the built binary.
+#[allow(dead_code, reason = "not every module uses every helper")]
+mod common;
+/// Runs every declarative case under `corpus/eval/` and reports every mismatch.
+mod corpus;
+/// Malformed inputs: each gives exit code 2, a located message, and no panic.
+mod malformed;
+/// Property tests: the matcher against a regex oracle, decision invariants, round trips.
+mod properties;
