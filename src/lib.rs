@@ -5,6 +5,7 @@ pub mod eval;
 pub mod json;
 pub mod pattern;
 pub mod policy;
+pub mod providers;
 pub mod request;
 pub mod timestamp;
 pub mod token;

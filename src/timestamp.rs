@@ -9,8 +9,16 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime};
 pub type Nanos = i128;
 
 /// Parse RFC 3339 / ISO-8601 (with or without seconds or offset; a bare date is midnight UTC)
-/// or decimal epoch seconds.
+/// or decimal epoch seconds. Times outside years 0001 to 9999 are refused: RFC 3339 cannot
+/// write them.
 pub fn parse(text: &str) -> Option<Nanos> {
+    parse_any(text).filter(|n| {
+        OffsetDateTime::from_unix_timestamp_nanos(*n)
+            .is_ok_and(|dt| (1..=9999).contains(&dt.year()))
+    })
+}
+
+fn parse_any(text: &str) -> Option<Nanos> {
     let t = text.trim();
     if t.is_empty() {
         return None;
@@ -60,7 +68,8 @@ fn epoch(t: &str) -> Option<Nanos> {
 
 /// Whole seconds since the epoch.
 pub fn seconds(n: Nanos) -> i64 {
-    i64::try_from(n.div_euclid(1_000_000_000)).unwrap_or(i64::MAX)
+    let s = n.div_euclid(1_000_000_000);
+    i64::try_from(s).unwrap_or(if s < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// RFC 3339 text, as `aws:CurrentTime` carries it.

@@ -43,7 +43,15 @@ impl Diag {
         self
     }
 
+    /// Attach the file's text so labels can show it, unless the text looks like a token:
+    /// tokens are credentials and are never echoed, even when given in the wrong place.
     pub fn in_source(mut self, name: &str, text: &Arc<String>) -> Self {
+        if looks_like_token(text) {
+            self.0.help = Some(format!(
+                "`{name}` looks like a JWT; its content is not shown because it is a credential"
+            ));
+            return self;
+        }
         self.0.source = Some(NamedSource::new(name, Arc::clone(text)).with_language("json"));
         self
     }
@@ -79,6 +87,19 @@ impl Diag {
         }
         out
     }
+}
+
+/// Three base64url segments separated by dots, the first two non-empty.
+pub fn looks_like_token(text: &str) -> bool {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('.').collect();
+    let b64url = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
+    };
+    parts.len() == 3
+        && parts.iter().take(2).all(|p| !p.is_empty())
+        && parts.iter().all(|p| b64url(p))
 }
 
 impl std::ops::Deref for Diag {

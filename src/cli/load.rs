@@ -34,11 +34,17 @@ pub fn policy(path: &Path) -> Result<LoadedPolicy, Vec<Diag>> {
 
 fn utf8(bytes: &[u8], name: &str) -> Result<String, Diag> {
     json::decode_utf8(bytes).map(str::to_string).map_err(|e| {
+        let bom = usize::from(bytes.starts_with(b"\xEF\xBB\xBF")) * 3;
+        let valid = bytes
+            .get(bom..bom + e.span.start)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default();
+        let (line, col) = json::line_col(valid, valid.len());
         Diag::error(
             "rolecall::not_utf8",
             format!(
-                "`{name}` is not valid UTF-8 (first bad byte at offset {})",
-                e.span.start
+                "{name}:{line}:{col}: not valid UTF-8 (byte offset {})",
+                bom + e.span.start
             ),
         )
     })
@@ -120,8 +126,8 @@ pub fn jwks(path: &Path) -> Result<jsonwebtoken::jwk::JwkSet, Diag> {
     let name = input::name(path);
     let bytes = input::read(path)?;
     let text = Arc::new(utf8(&bytes, &name)?);
-    json::parse(&text).map_err(|e| json_error(&e, &name, &text, "invalid JWKS"))?;
-    rolecall::token::parse_jwks(text.as_bytes()).map_err(|e| {
+    let tree = json::parse(&text).map_err(|e| json_error(&e, &name, &text, "invalid JWKS"))?;
+    let set = rolecall::token::parse_jwks(text.as_bytes()).map_err(|e| {
         let offset = offset_of(&text, e.line, e.column);
         Diag::error(
             "rolecall::invalid_jwks",
@@ -130,6 +136,42 @@ pub fn jwks(path: &Path) -> Result<jsonwebtoken::jwk::JwkSet, Diag> {
         .in_source(&name, &text)
         .primary(offset..offset, "here")
         .help("a JWKS is {\"keys\": [{\"kty\": \"RSA\", \"kid\": ..., \"n\": ..., \"e\": ...}]}")
+    })?;
+    // A key that cannot be used is a broken input, not a failed signature.
+    let key_nodes = tree
+        .get("keys")
+        .and_then(|k| k.as_array())
+        .unwrap_or_default();
+    for (i, key) in set.keys.iter().enumerate() {
+        if let Err(e) = jsonwebtoken::DecodingKey::from_jwk(key) {
+            let node = key_nodes.get(i);
+            let span = node
+                .and_then(|k| bad_member(k, &["n", "e", "x", "y", "k"]))
+                .or_else(|| node.map(|n| n.span.clone()))
+                .unwrap_or(0..0);
+            let (line, col) = json::line_col(&text, span.start);
+            return Err(Diag::error(
+                "rolecall::invalid_jwks",
+                format!("{name}:{line}:{col}: key {i} cannot be used: {e}"),
+            )
+            .in_source(&name, &text)
+            .primary(span, "this key"));
+        }
+    }
+    Ok(set)
+}
+
+/// The span of the first of `names` whose value is not base64url, if any.
+fn bad_member(key: &json::Node, names: &[&str]) -> Option<json::Span> {
+    use base64::Engine;
+    names.iter().find_map(|n| {
+        let v = key.get(n)?;
+        let ok = v.as_str().is_some_and(|s| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(s.trim_end_matches('='))
+                .is_ok()
+        });
+        (!ok).then(|| v.span.clone())
     })
 }
 

@@ -1,0 +1,109 @@
+//! GitHub Actions: one issuer shared by all of github.com (enterprise issuers are per
+//! enterprise); `sub` is `repo:{owner}/{repo}:{context}`, or the immutable
+//! `repo:{owner}@{owner_id}/{repo}@{repo_id}:{context}` form (default for new repositories
+//! since 2026-07-15). Custom `sub` templates are declared per instance in `rolecall.toml`.
+
+use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+
+const OWNER: Field = Field {
+    name: "owner",
+    role: Role::Tenant,
+    example: "acme",
+    other: "rolecall-outsider",
+};
+const OWNER_ID: Field = Field {
+    name: "owner_id",
+    role: Role::Tenant,
+    example: "1234567",
+    other: "7654321",
+};
+const REPO: Field = Field {
+    name: "repo",
+    role: Role::Project,
+    example: "app",
+    other: "rolecall-other-repo",
+};
+const REPO_ID: Field = Field {
+    name: "repo_id",
+    role: Role::Project,
+    example: "98765432",
+    other: "23456789",
+};
+const BRANCH: Field = Field {
+    name: "branch",
+    role: Role::Ref,
+    example: "main",
+    other: "rolecall-untrusted-branch",
+};
+const TAG: Field = Field {
+    name: "tag",
+    role: Role::Ref,
+    example: "v1.0.0",
+    other: "rolecall-untrusted-tag",
+};
+const ENVIRONMENT: Field = Field {
+    name: "environment",
+    role: Role::Environment,
+    example: "production",
+    other: "rolecall-other-environment",
+};
+
+macro_rules! forms {
+    ($($name:literal: [$($context:expr),*];)*) => {
+        &[
+            $(SubForm {
+                name: $name,
+                parts: &[
+                    Part::Lit("repo:"), Part::Field(OWNER), Part::Lit("/"), Part::Field(REPO),
+                    $($context),*
+                ],
+            },)*
+            $(SubForm {
+                name: concat!($name, "-immutable"),
+                parts: &[
+                    Part::Lit("repo:"), Part::Field(OWNER), Part::Lit("@"), Part::Field(OWNER_ID),
+                    Part::Lit("/"), Part::Field(REPO), Part::Lit("@"), Part::Field(REPO_ID),
+                    $($context),*
+                ],
+            },)*
+        ]
+    };
+}
+
+pub const PROFILE: Profile = Profile {
+    id: "github",
+    name: "GitHub Actions",
+    prefixes: &[
+        "token.actions.githubusercontent.com",
+        "token.actions.githubusercontent.com/*",
+        "token.actions.*.ghe.com",
+        "github.com/enterprises/*",
+    ],
+    tenancy: Tenancy::Shared,
+    subject: forms! {
+        "branch": [Part::Lit(":ref:refs/heads/"), Part::Field(BRANCH)];
+        "tag": [Part::Lit(":ref:refs/tags/"), Part::Field(TAG)];
+        "environment": [Part::Lit(":environment:"), Part::Field(ENVIRONMENT)];
+        "pull-request": [Part::Lit(":pull_request")];
+    },
+    default_audiences: &["sts.amazonaws.com"],
+    shared_egress_ips: &[],
+    example_claims: r#"{
+        "iss": "https://token.actions.githubusercontent.com",
+        "aud": "sts.amazonaws.com",
+        "sub": "repo:acme/app:ref:refs/heads/main",
+        "repository": "acme/app",
+        "repository_owner": "acme",
+        "repository_id": "98765432",
+        "repository_owner_id": "1234567",
+        "ref": "refs/heads/main",
+        "ref_type": "branch",
+        "event_name": "push",
+        "actor": "octocat",
+        "actor_id": "583231",
+        "workflow": "deploy",
+        "job_workflow_ref": "acme/app/.github/workflows/deploy.yml@refs/heads/main",
+        "iat": 1767225600,
+        "exp": 1767229200
+    }"#,
+};

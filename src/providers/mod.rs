@@ -1,0 +1,134 @@
+//! Provider profiles: what each CI or identity provider puts in its tokens, so the linter can
+//! tell an intended scope from a breach of it.
+//!
+//! The evaluator does not use these: which claims AWS exposes is `request::ClaimSet`'s job.
+//! Profiles describe the *shape* of identities (the `sub` grammar, tenancy, audiences) that the
+//! linter needs to build witnesses.
+
+mod builtin;
+
+pub use builtin::ALL;
+
+use crate::pattern::Matcher;
+
+/// A provider.
+#[derive(Debug)]
+pub struct Profile {
+    /// Stable id, e.g. `bitbucket`, `github`.
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Condition-key prefixes this provider's issuers produce (issuer URL without `https://`),
+    /// with `*` standing for a tenant- or instance-specific part.
+    pub prefixes: &'static [&'static str],
+    pub tenancy: Tenancy,
+    /// The `sub` claim's grammar: every form a token's subject can take.
+    pub subject: &'static [SubForm],
+    /// Audiences the provider issues by default (documentation, and witnesses' `aud`).
+    pub default_audiences: &'static [&'static str],
+    /// Egress addresses shared by every customer of the provider, if it publishes any.
+    pub shared_egress_ips: &'static [&'static str],
+    /// Claims of a realistic token (JSON object text), used as the base of witnesses.
+    pub example_claims: &'static str,
+}
+
+/// Whether one issuer URL serves every customer, or each tenant has its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tenancy {
+    /// One issuer for all customers: tenancy lives in the claims (GitHub, GitLab.com, ...).
+    Shared,
+    /// One issuer per tenant: the unit named (workspace, organization, cluster, ...).
+    PerTenant { unit: &'static str },
+}
+
+/// One form of the subject, as literal text and fields.
+#[derive(Debug)]
+pub struct SubForm {
+    /// Short name, e.g. `branch`, `pull-request`, `deployment-step`.
+    pub name: &'static str,
+    pub parts: &'static [Part],
+}
+
+#[derive(Debug)]
+pub enum Part {
+    Lit(&'static str),
+    Field(Field),
+}
+
+/// A variable part of the subject.
+#[derive(Debug)]
+pub struct Field {
+    /// e.g. `owner`, `repo`, `branch`, `environment`, `step`.
+    pub name: &'static str,
+    pub role: Role,
+    /// A realistic value.
+    pub example: &'static str,
+    /// A value no real policy intends: what an outsider would present.
+    pub other: &'static str,
+}
+
+/// What a field means for scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The tenant boundary inside a shared issuer (GitHub owner, GitLab top group, HCP org).
+    Tenant,
+    /// One pipeline's home: repository, project, pipeline, service account, stack.
+    Project,
+    /// A grouping between tenant and project (GitLab subgroup path, k8s namespace, HCP project).
+    Group,
+    /// A git ref (branch or tag name).
+    Ref,
+    /// A deployment environment.
+    Environment,
+    /// Kind of trigger or ref (`pull_request`, `ref_type`, run phase).
+    Event,
+    /// Changes every run (Bitbucket step UUID, commit SHA): never pin it.
+    Volatile,
+    Other,
+}
+
+impl Profile {
+    /// The profile whose prefix patterns match a condition-key prefix.
+    pub fn for_prefix(prefix: &str) -> Option<&'static Profile> {
+        ALL.iter().copied().find(|p| {
+            p.prefixes
+                .iter()
+                .any(|pat| Matcher::new(pat).is_match(prefix))
+        })
+    }
+
+    pub fn by_id(id: &str) -> Option<&'static Profile> {
+        ALL.iter().copied().find(|p| p.id == id)
+    }
+
+    pub fn is_shared(&self) -> bool {
+        self.tenancy == Tenancy::Shared
+    }
+}
+
+impl SubForm {
+    /// Render with a value per field.
+    pub fn render(&self, value: impl Fn(usize, &Field) -> String) -> String {
+        let mut out = String::new();
+        let mut i = 0;
+        for part in self.parts {
+            match part {
+                Part::Lit(s) => out.push_str(s),
+                Part::Field(f) => {
+                    out.push_str(&value(i, f));
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Field(f) => Some(f),
+            Part::Lit(_) => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,53 @@
+use super::*;
+
+#[test]
+fn profiles_have_unique_ids_and_parseable_examples() {
+    let mut ids: Vec<&str> = ALL.iter().map(|p| p.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), ALL.len());
+    for p in ALL {
+        let claims: serde_json::Value = serde_json::from_str(p.example_claims)
+            .unwrap_or_else(|e| panic!("{}: example claims: {e}", p.id));
+        let iss = claims["iss"].as_str().unwrap_or_default();
+        let prefix = crate::request::issuer_prefix(iss);
+        assert_eq!(
+            Profile::for_prefix(prefix).map(|f| f.id),
+            Some(p.id),
+            "{}: its example issuer must map back to it",
+            p.id
+        );
+    }
+}
+
+#[test]
+fn example_subjects_follow_a_declared_form() {
+    for p in ALL {
+        if p.subject.is_empty() {
+            continue;
+        }
+        let claims: serde_json::Value = serde_json::from_str(p.example_claims).unwrap();
+        let sub = claims["sub"].as_str().unwrap_or_default();
+        let rendered: Vec<String> = p
+            .subject
+            .iter()
+            .map(|f| f.render(|_, field| field.example.to_string()))
+            .collect();
+        assert!(
+            rendered.iter().any(|r| r == sub),
+            "{}: example sub {sub} is not one of {rendered:?}",
+            p.id
+        );
+    }
+}
+
+#[test]
+fn prefixes_recognise_tenant_specific_issuers() {
+    let bb = "api.bitbucket.org/2.0/workspaces/bbcitest/pipelines-config/identity/oidc";
+    assert_eq!(Profile::for_prefix(bb).map(|p| p.id), Some("bitbucket"));
+    assert_eq!(
+        Profile::for_prefix("token.actions.githubusercontent.com").map(|p| p.id),
+        Some("github")
+    );
+    assert!(Profile::for_prefix("auth.example.com").is_none());
+}
