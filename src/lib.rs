@@ -3,6 +3,7 @@
 pub mod check;
 pub mod eval;
 pub mod json;
+pub mod lint;
 pub mod pattern;
 pub mod policy;
 pub mod providers;

@@ -151,6 +151,19 @@ impl Matcher {
         }
     }
 
+    /// The literal text every match starts with (empty when the pattern starts with a
+    /// wildcard).
+    pub fn literal_prefix(&self) -> &str {
+        match self {
+            Matcher::Exact(s) | Matcher::Prefix(s) => s,
+            Matcher::General(g) => g.head.as_ref().map_or("", |h| match h.parts.first() {
+                Some(Part::Lit(s)) => s.as_str(),
+                _ => "",
+            }),
+            _ => "",
+        }
+    }
+
     /// `true` when the pattern has no wildcard.
     pub fn is_exact(&self) -> bool {
         matches!(self, Matcher::Exact(_))

@@ -3,8 +3,10 @@
 mod check;
 mod diag;
 mod input;
+mod lint;
 mod load;
 mod output;
+mod rules;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,7 +22,8 @@ pub const EXIT_ERROR: u8 = 2;
     version,
     about = "Who can assume this role, and would this token get in? Offline answers for AWS \
              IAM trust policies that federate CI OIDC tokens.",
-    after_help = "Exit codes: check: 0 Allow, 1 Deny, 2 error."
+    after_help = "Exit codes: check: 0 Allow, 1 Deny, 2 error. lint: 0 clean, 1 findings at or \
+                  above --fail-on, 2 error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -31,6 +34,10 @@ struct Cli {
 enum Command {
     /// Decide what STS decides for a token (or decoded claims), and explain why.
     Check(check::CheckArgs),
+    /// Flag trust policies that are too broad or broken, each breadth finding with a witness.
+    Lint(lint::LintArgs),
+    /// List the lint rules, or print one rule's documentation.
+    Rules(rules::RulesArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -47,6 +54,8 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Lint(args) => lint::run(&args),
+        Command::Rules(args) => rules::run(&args),
     }
 }
 

@@ -14,7 +14,11 @@ mod cli;
 mod common;
 /// Runs every declarative case under `corpus/eval/` and reports every mismatch.
 mod corpus;
+/// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
+mod lint;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
+/// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
+mod rules;

@@ -1,6 +1,7 @@
 //! Renderers. Everything users read is produced here, from the library's data.
 
 pub mod json;
+pub mod lint;
 pub mod text;
 
 use rolecall::eval::{ConditionTrace, Reason};

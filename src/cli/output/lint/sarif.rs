@@ -1,0 +1,7 @@
+//! `lint --format sarif` (being written).
+
+use super::Located;
+
+pub fn render(located: &[Located]) -> String {
+    super::json::render(located, 0)
+}

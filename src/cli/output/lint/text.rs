@@ -1,0 +1,69 @@
+//! Human output: one miette diagnostic per finding, pointing into the file, with its witness.
+
+use std::fmt::Write;
+
+use miette::Severity as MietteSeverity;
+use rolecall::lint::Severity;
+
+use super::Located;
+use crate::cli::diag::Diag;
+
+pub fn render(located: &[Located], baselined: usize) -> String {
+    let mut out = String::new();
+    for l in located {
+        let f = &l.finding;
+        let severity = match f.severity {
+            Severity::Error => MietteSeverity::Error,
+            Severity::Warning => MietteSeverity::Warning,
+            Severity::Note => MietteSeverity::Advice,
+        };
+        let role = l
+            .role
+            .as_deref()
+            .map(|r| format!(" (role {r})"))
+            .unwrap_or_default();
+        let mut d = Diag::error(
+            &format!("rolecall::{}", f.rule),
+            format!("{}:{}:{}{role}: {}", l.file, l.line, l.column, f.message),
+        )
+        .with_severity(severity)
+        .in_source(&l.source_name, &l.source)
+        .primary(f.loc.span.clone(), "");
+        for (span, label) in &l.related {
+            d = d.label(span.clone(), label.clone());
+        }
+        if let Some(help) = &f.help {
+            d = d.help(help.clone());
+        }
+        out.push_str(&d.render());
+        // Printed after the diagnostic, unwrapped, so it can be copied as it is.
+        if let Some(w) = &f.witness {
+            let claims = serde_json::to_string(&w.claims).unwrap_or_default();
+            let ip = w
+                .source_ip
+                .map(|ip| format!(" --source-ip {ip}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  witness: {}, which the policy admits:", w.who);
+            let _ = writeln!(out, "    {claims}");
+            let _ = writeln!(
+                out,
+                "    reproduce: rolecall check {} --claims witness.json{ip}\n",
+                l.file
+            );
+        }
+    }
+    let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
+    let _ = writeln!(
+        out,
+        "{} error(s), {} warning(s), {} note(s){}",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+        if baselined > 0 {
+            format!("; {baselined} finding(s) already in the baseline")
+        } else {
+            String::new()
+        }
+    );
+    out
+}

@@ -1,0 +1,148 @@
+//! What rules look at: the policy, each statement's providers, and their conditions by claim.
+
+use crate::policy::{Condition, Effect, Policy, Principal, PrincipalKind, Statement};
+use crate::providers::{Profile, Tenancy};
+use crate::request::{key_prefix, ClaimSet, ASSUME_ROLE_WITH_WEB_IDENTITY};
+
+use super::config::Config;
+
+/// One rule run's view of a policy.
+pub struct LintContext<'a> {
+    pub policy: &'a Policy,
+    /// The file path or role name the policy came from.
+    pub origin: &'a str,
+    pub statements: Vec<StatementView<'a>>,
+    pub config: &'a Config,
+}
+
+/// A statement with the web identity providers it names.
+pub struct StatementView<'a> {
+    pub statement: &'a Statement,
+    pub providers: Vec<ProviderView<'a>>,
+}
+
+/// A Federated principal entry that is a web identity provider.
+pub struct ProviderView<'a> {
+    /// The principal string (provider ARN or built-in domain).
+    pub principal: &'a str,
+    pub entry_loc: &'a crate::policy::Loc,
+    /// The condition-key prefix its claims use.
+    pub prefix: &'a str,
+    /// Lowercased prefix, for key comparisons.
+    pub prefix_lower: String,
+    pub profile: Option<&'static Profile>,
+    /// Shared or per tenant (a declared self-hosted instance is always per tenant).
+    pub tenancy: Option<Tenancy>,
+    /// Which claims AWS exposes for it.
+    pub claims: ClaimSet,
+}
+
+impl<'a> LintContext<'a> {
+    pub fn new(policy: &'a Policy, config: &'a Config, origin: &'a str) -> Self {
+        let statements = policy
+            .statements
+            .iter()
+            .map(|s| StatementView {
+                statement: s,
+                providers: providers(s, config),
+            })
+            .collect();
+        LintContext {
+            policy,
+            origin,
+            statements,
+            config,
+        }
+    }
+}
+
+fn providers<'a>(s: &'a Statement, config: &Config) -> Vec<ProviderView<'a>> {
+    let Principal::Entries(entries, _) = &s.principal else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter(|e| e.kind == PrincipalKind::Federated && !e.value.contains(":saml-provider/"))
+        .map(|e| {
+            let prefix = key_prefix(&e.value);
+            let resolved = config.resolve(prefix);
+            ProviderView {
+                principal: &e.value,
+                entry_loc: &e.loc,
+                prefix,
+                prefix_lower: prefix.to_ascii_lowercase(),
+                profile: resolved.map(|(p, _)| p),
+                tenancy: resolved.map(|(_, t)| t),
+                claims: ClaimSet::of(prefix),
+            }
+        })
+        .collect()
+}
+
+impl ProviderView<'_> {
+    /// One issuer for every customer of the platform.
+    pub fn is_shared(&self) -> bool {
+        self.tenancy == Some(Tenancy::Shared)
+    }
+
+    /// The tenant unit's name, for messages.
+    pub fn tenant_unit(&self) -> &'static str {
+        match self.tenancy {
+            Some(Tenancy::PerTenant { unit }) => unit,
+            Some(Tenancy::Shared) => "platform",
+            None => "provider",
+        }
+    }
+}
+
+impl StatementView<'_> {
+    /// An Allow that grants `sts:AssumeRoleWithWebIdentity`.
+    pub fn allows_web_identity(&self) -> bool {
+        self.statement.effect == Effect::Allow
+            && self
+                .statement
+                .action
+                .applies_to(ASSUME_ROLE_WITH_WEB_IDENTITY)
+    }
+
+    /// Conditions on `<prefix>:<claim>` for this provider.
+    pub fn on_claim<'s>(
+        &'s self,
+        provider: &'s ProviderView<'_>,
+        claim: &'s str,
+    ) -> impl Iterator<Item = &'s Condition> + 's {
+        self.statement.conditions.iter().filter(move |c| {
+            claim_of(&c.key_lower, &provider.prefix_lower) == Some(claim.to_ascii_lowercase())
+        })
+    }
+
+    /// Conditions whose key uses this provider's prefix.
+    pub fn on_provider<'s>(
+        &'s self,
+        provider: &'s ProviderView<'_>,
+    ) -> impl Iterator<Item = &'s Condition> + 's {
+        self.statement
+            .conditions
+            .iter()
+            .filter(move |c| claim_of(&c.key_lower, &provider.prefix_lower).is_some())
+    }
+}
+
+/// The claim part of a lowercased key, when its prefix is `prefix_lower`.
+pub fn claim_of(key_lower: &str, prefix_lower: &str) -> Option<String> {
+    key_lower
+        .strip_prefix(prefix_lower)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .map(str::to_string)
+}
+
+/// A positive, plain (no set qualifier, no `IfExists`) string condition: one that restricts.
+pub fn restricts(c: &Condition) -> bool {
+    c.operator.set.is_none()
+        && !c.operator.if_exists
+        && !c.operator.base.is_negated()
+        && matches!(
+            c.operator.base.family(),
+            crate::policy::Family::String | crate::policy::Family::Arn
+        )
+}

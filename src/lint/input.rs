@@ -1,0 +1,153 @@
+//! What `lint` reads: a trust policy, the output of `aws iam get-role` or `list-roles`, or a
+//! whole-account `aws iam get-account-authorization-details` dump. Each yields documents, one
+//! per role, located in the file.
+
+use crate::json::{self, Kind, Node};
+use crate::policy::{self, Loc, Policy, PolicyError, PolicyErrorKind, PolicyErrors};
+
+/// One trust policy found in a file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The role's name when the file describes roles.
+    pub role: Option<String>,
+    pub result: Result<Policy, PolicyErrors>,
+    /// Set when the policy was a URL-encoded string: the decoded text, which the policy's
+    /// locations refer to, and where the string sits in the file.
+    pub embedded: Option<Embedded>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Embedded {
+    pub text: String,
+    pub at: Loc,
+}
+
+/// What kind of file this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Policy,
+    GetRole,
+    ListRoles,
+    AccountDump,
+    /// JSON that is none of the above (skipped when found by walking a directory).
+    Other,
+}
+
+/// Classify a parsed file by its top-level members.
+pub fn kind(root: &Node) -> FileKind {
+    if root.get("RoleDetailList").is_some() {
+        FileKind::AccountDump
+    } else if root
+        .get("Role")
+        .is_some_and(|r| r.get("AssumeRolePolicyDocument").is_some())
+    {
+        FileKind::GetRole
+    } else if root.get("Roles").is_some() {
+        FileKind::ListRoles
+    } else if root.get("Statement").is_some() || root.get("Version").is_some() {
+        FileKind::Policy
+    } else {
+        FileKind::Other
+    }
+}
+
+/// Split a parsed file into its trust policies.
+pub fn documents(root: &Node) -> Vec<Document> {
+    match kind(root) {
+        FileKind::Policy | FileKind::Other => vec![Document {
+            role: None,
+            result: policy::from_node(root, ""),
+            embedded: None,
+        }],
+        FileKind::GetRole => root
+            .get("Role")
+            .map(|r| vec![role_document(r, "/Role")])
+            .unwrap_or_default(),
+        FileKind::ListRoles => roles(root, "Roles"),
+        FileKind::AccountDump => roles(root, "RoleDetailList"),
+    }
+}
+
+fn roles(root: &Node, member: &str) -> Vec<Document> {
+    let Some(items) = root.get(member).and_then(Node::as_array) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, r)| role_document(r, &format!("/{member}/{i}")))
+        .collect()
+}
+
+fn role_document(role: &Node, pointer: &str) -> Document {
+    let name = role
+        .get("RoleName")
+        .or_else(|| role.get("Arn"))
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    let here = format!("{pointer}/AssumeRolePolicyDocument");
+    let Some(doc) = role.get("AssumeRolePolicyDocument") else {
+        return Document {
+            role: name,
+            result: Err(PolicyErrors(vec![PolicyError::new(
+                PolicyErrorKind::MissingElement {
+                    name: "AssumeRolePolicyDocument",
+                },
+                Loc::new(pointer, role.span.clone()),
+            )])),
+            embedded: None,
+        };
+    };
+    match &doc.kind {
+        Kind::String(encoded) => {
+            let text = percent_decode(encoded);
+            Document {
+                role: name,
+                result: policy::parse(&text),
+                embedded: Some(Embedded {
+                    text,
+                    at: Loc::new(here, doc.span.clone()),
+                }),
+            }
+        }
+        _ => Document {
+            role: name,
+            result: policy::from_node(doc, &here),
+            embedded: None,
+        },
+    }
+}
+
+/// Decode `%XX` escapes (the IAM API returns policies URL-encoded). Invalid escapes are kept
+/// as written; the JSON parser then reports them.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(v) = hex {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parse a file's text; JSON errors become a single-error list.
+pub fn parse_file(text: &str) -> Result<Node, PolicyErrors> {
+    json::parse(text).map_err(|e| {
+        PolicyErrors(vec![PolicyError::new(
+            PolicyErrorKind::Json(e.kind),
+            Loc::new("", e.span),
+        )])
+    })
+}

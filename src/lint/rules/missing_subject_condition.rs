@@ -1,0 +1,80 @@
+//! A web identity trust with no condition on the provider's `sub` (nor any other claim that
+//! identifies the caller): every identity the issuer serves can assume the role.
+
+use crate::lint::context::{claim_of, restricts};
+use crate::lint::witness::{self, Target};
+use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::providers::Role;
+
+pub const RULE: Rule = Rule {
+    id: "missing-subject-condition",
+    summary: "no condition on `sub`: every identity of the provider (or of its tenant) can assume the role",
+    severity: Severity::Warning,
+    doc: include_str!("../../../rules/missing-subject-condition.md"),
+    check,
+};
+
+fn check(ctx: &LintContext<'_>, report: &mut Report) {
+    for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
+        for p in &view.providers {
+            let identifies = view.on_provider(p).any(|c| {
+                restricts(c)
+                    && claim_of(&c.key_lower, &p.prefix_lower)
+                        .is_some_and(|claim| claim != "aud" && claim != "oaud" && claim != "azp")
+            });
+            let any_sub = view.on_claim(p, "sub").next().is_some();
+            if identifies || any_sub {
+                continue;
+            }
+            let shared = p.is_shared();
+            let roles: &[Role] = if shared {
+                &[Role::Tenant]
+            } else {
+                &[Role::Project]
+            };
+            let witness = match p.profile {
+                Some(profile) if !profile.subject.is_empty() => {
+                    witness::subject(ctx, view, p, &Target::roles(roles))
+                }
+                _ => witness::with_claims(ctx, view, p, "a token with any subject", |claims| {
+                    claims.insert("sub".into(), "rolecall-outsider".into());
+                }),
+            };
+            let Some(witness) = witness else { continue };
+            let name = p.profile.map_or("this provider", |pr| pr.name);
+            let (severity, message) = if shared {
+                (
+                    Severity::Error,
+                    format!(
+                        "any {name} user can assume this role: there is no condition on \
+                         `{}:sub`, and the issuer is shared by every customer",
+                        p.prefix
+                    ),
+                )
+            } else {
+                (
+                    Severity::Warning,
+                    format!(
+                        "any pipeline in the {unit} can assume this role: there is no condition \
+                         on `{}:sub`",
+                        p.prefix,
+                        unit = p.tenant_unit()
+                    ),
+                )
+            };
+            let mut finding = report
+                .finding(p.entry_loc, message)
+                .help(format!(
+                    "add a `StringLike` condition on `{}:sub` naming the repository (or \
+                     project) that should deploy",
+                    p.prefix
+                ))
+                .witness(Some(witness));
+            finding.severity = severity;
+            if let Some(loc) = &view.statement.condition_loc {
+                finding = finding.related(loc.clone(), "the conditions check only the audience");
+            }
+            report.push(finding);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Runs every lint case under `corpus/lint/` (format: `corpus/README.md`), compares the
+//! findings exactly, and re-checks every witness with the evaluator.
+
+use rolecall::lint::{self, Config, Finding};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::common;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    description: String,
+    policy: Option<Value>,
+    policy_file: Option<String>,
+    expect: Vec<Expected>,
+}
+
+#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    rule: String,
+    severity: String,
+}
+
+/// Lint a policy text as the CLI would: parse errors become findings.
+pub fn findings_for(text: &str, origin: &str) -> Vec<Finding> {
+    match rolecall::policy::parse(text) {
+        Ok(p) => lint::lint(&p, &Config::default(), origin),
+        Err(e) => lint::invalid(&e),
+    }
+}
+
+/// Every witness must be admitted by `check` on the same policy; returns the failures.
+pub fn recheck_witnesses(text: &str, findings: &[Finding], label: &str) -> Vec<String> {
+    let mut failures = Vec::new();
+    let Ok(policy) = rolecall::policy::parse(text) else {
+        return failures;
+    };
+    for f in findings {
+        let Some(w) = &f.witness else { continue };
+        let now = rolecall::timestamp::parse("2026-06-01T00:00:00Z").unwrap();
+        // Built from the witness's claims and IP only, the way a user runs
+        // `rolecall check policy.json --claims witness.json --source-ip IP`.
+        let report = rolecall::check::check(
+            &policy,
+            &rolecall::check::CheckInput {
+                claims: &w.claims,
+                provider: None,
+                source_ip: w.source_ip,
+                now,
+                extra: &[],
+            },
+            None,
+        );
+        match report {
+            Ok(r) if r.verdict == rolecall::Verdict::Allow => {}
+            Ok(r) => failures.push(format!(
+                "{label}: {} witness is denied ({:?})",
+                f.rule, r.decision.actions
+            )),
+            Err(e) => failures.push(format!(
+                "{label}: {} witness cannot be checked: {e}",
+                f.rule
+            )),
+        }
+    }
+    failures
+}
+
+#[test]
+fn every_lint_case_matches_and_every_witness_is_admitted() {
+    let files = common::files(&common::path("corpus/lint"), ".json");
+    assert!(files.len() >= 4, "the seed lint cases are missing");
+    let mut failures = Vec::new();
+    let mut witnesses = 0;
+    for file in &files {
+        let rel = file
+            .strip_prefix(common::repo())
+            .unwrap()
+            .display()
+            .to_string();
+        let case: Case = match serde_json::from_str(&std::fs::read_to_string(file).unwrap()) {
+            Ok(c) => c,
+            Err(e) => {
+                failures.push(format!("{rel}: not a valid case: {e}"));
+                continue;
+            }
+        };
+        assert!(!case.description.is_empty());
+        let text = match (&case.policy, &case.policy_file) {
+            (Some(v), None) => serde_json::to_string_pretty(v).unwrap(),
+            (None, Some(f)) => std::fs::read_to_string(file.parent().unwrap().join(f)).unwrap(),
+            _ => {
+                failures.push(format!("{rel}: exactly one of policy / policy_file"));
+                continue;
+            }
+        };
+        let found = findings_for(&text, &rel);
+        let mut got: Vec<Expected> = found
+            .iter()
+            .map(|f| Expected {
+                rule: f.rule.to_string(),
+                severity: f.severity.as_str().to_string(),
+            })
+            .collect();
+        got.sort();
+        let mut want = case.expect.clone();
+        want.sort();
+        if got != want {
+            failures.push(format!("{rel}: expected {want:?}, got {got:?}"));
+        }
+        witnesses += found.iter().filter(|f| f.witness.is_some()).count();
+        failures.extend(recheck_witnesses(&text, &found, &rel));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(witnesses > 0, "no witness was checked");
+}
