@@ -5,11 +5,79 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-    SourceSpan,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
 };
 
-use rolecall::json::Span;
+use rolecall::json::{LineIndex, Span};
+
+/// A named text with a line index, so rendering a snippet costs the snippet, not the file
+/// (miette's own `str` source scans from the start for every diagnostic).
+#[derive(Debug, Clone)]
+pub struct IndexedSource {
+    name: String,
+    text: Arc<String>,
+    lines: Arc<LineIndex>,
+}
+
+impl IndexedSource {
+    pub fn new(name: &str, text: &Arc<String>, lines: Arc<LineIndex>) -> Self {
+        IndexedSource {
+            name: name.to_string(),
+            text: Arc::clone(text),
+            lines,
+        }
+    }
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = (start + span.len()).min(len);
+        if span.offset() > len {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.lines.line_of(start);
+        let last = self.lines.line_of(end.saturating_sub(1).max(start));
+        let from = first.saturating_sub(before);
+        let to = (last + after).min(self.lines.line_count().saturating_sub(1));
+        // As miette's own sources do: with no context requested (the header's location),
+        // the data starts at the span itself and carries its column.
+        let data_start = if before == 0 {
+            start
+        } else {
+            self.lines.line_start(from, len)
+        };
+        let mut data_end = self.lines.line_start(to + 1, len);
+        let bytes = self.text.as_bytes();
+        while data_end > data_start && matches!(bytes.get(data_end - 1), Some(b'\n' | b'\r')) {
+            data_end -= 1;
+        }
+        let data = bytes.get(data_start..data_end).unwrap_or_default();
+        let column = if before == 0 {
+            self.lines.line_col(&self.text, start).1.saturating_sub(1)
+        } else {
+            0
+        };
+        Ok(Box::new(
+            MietteSpanContents::new_named(
+                self.name.clone(),
+                data,
+                SourceSpan::from((data_start, data_end - data_start)),
+                from,
+                column,
+                to - from + 1,
+            )
+            .with_language("json"),
+        ))
+    }
+}
 
 /// A diagnostic: a code, a message, and optionally labelled spans in a named source. Boxed so
 /// `Result<_, Diag>` stays small.
@@ -21,7 +89,7 @@ pub struct Inner {
     pub code: String,
     pub message: String,
     pub severity: Severity,
-    pub source: Option<NamedSource<Arc<String>>>,
+    pub source: Option<IndexedSource>,
     pub labels: Vec<(Span, String, bool)>,
     pub help: Option<String>,
 }
@@ -52,7 +120,20 @@ impl Diag {
             ));
             return self;
         }
-        self.0.source = Some(NamedSource::new(name, Arc::clone(text)).with_language("json"));
+        let lines = Arc::new(LineIndex::new(text));
+        self.in_indexed_source(IndexedSource::new(name, text, lines))
+    }
+
+    /// Like `in_source`, with a line index shared across many diagnostics of one file.
+    pub fn in_indexed_source(mut self, source: IndexedSource) -> Self {
+        if looks_like_token(&source.text) {
+            self.0.help = Some(format!(
+                "`{}` looks like a JWT; its content is not shown because it is a credential",
+                source.name
+            ));
+            return self;
+        }
+        self.0.source = Some(source);
         self
     }
 

@@ -155,6 +155,7 @@ fn lint_file(path: &Path, named: bool, config: &Config) -> Result<Vec<Located>, 
     if !named && input::kind(&root) == FileKind::Other {
         return Ok(Vec::new());
     }
+    let lines = Arc::new(json::LineIndex::new(&text));
     let mut out = Vec::new();
     for doc in input::documents(&root) {
         let origin = match &doc.role {
@@ -172,6 +173,7 @@ fn lint_file(path: &Path, named: bool, config: &Config) -> Result<Vec<Located>, 
             out.push(Located::new(
                 &name,
                 &text,
+                &lines,
                 doc.role.as_deref(),
                 doc.embedded.as_ref(),
                 f,

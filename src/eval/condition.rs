@@ -111,6 +111,24 @@ fn outcome(
                 }
             }
             Some(ContextValue::Single(r)) => single(cond, r, req, lean, undoc),
+            Some(ContextValue::Ambiguous(values)) => {
+                // [UNDOC] R6.10: an array `aud`. Read as multivalued, a plain operator never
+                // matches (R3.8); read as single-valued, it matches if a value does. Take the
+                // statement's permissive side.
+                *undoc = Some("R6.10: an array `aud`, read as multivalued and as single-valued");
+                let negated = op.base.is_negated();
+                let as_multi = negated && lean == Lean::Hold;
+                let as_single = if negated {
+                    values.iter().all(|r| base_holds(cond, r, req, lean, undoc))
+                } else {
+                    values.iter().any(|r| base_holds(cond, r, req, lean, undoc))
+                };
+                let holds = match lean {
+                    Lean::Hold => as_multi || as_single,
+                    Lean::Fail => as_multi && as_single,
+                };
+                (holds, Reason::MultivaluedUnderPlainOperator)
+            }
         },
     }
 }

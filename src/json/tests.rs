@@ -69,3 +69,18 @@ fn line_and_column_count_characters() {
     let offset = text.find('1').unwrap();
     assert_eq!(line_col(text, offset), (2, 8));
 }
+
+#[test]
+fn line_index_agrees_with_line_col() {
+    let text = "{\n  \"é\": [1,\n 2],\n\n\"x\": 3}";
+    let index = LineIndex::new(text);
+    for offset in 0..=text.len() {
+        if text.is_char_boundary(offset) {
+            assert_eq!(
+                index.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
+        }
+    }
+}

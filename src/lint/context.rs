@@ -4,6 +4,9 @@ use crate::policy::{Condition, Effect, Policy, Principal, PrincipalKind, Stateme
 use crate::providers::{Profile, Tenancy};
 use crate::request::{key_prefix, ClaimSet, ASSUME_ROLE_WITH_WEB_IDENTITY};
 
+use std::cell::OnceCell;
+
+use super::breadth::Breadth;
 use super::config::Config;
 
 /// One rule run's view of a policy.
@@ -13,6 +16,8 @@ pub struct LintContext<'a> {
     pub origin: &'a str,
     pub statements: Vec<StatementView<'a>>,
     pub config: &'a Config,
+    /// Per statement, per provider: the breadth analysis, computed on first use.
+    breadth: Vec<Vec<OnceCell<Breadth>>>,
 }
 
 /// A statement with the web identity providers it names.
@@ -39,7 +44,7 @@ pub struct ProviderView<'a> {
 
 impl<'a> LintContext<'a> {
     pub fn new(policy: &'a Policy, config: &'a Config, origin: &'a str) -> Self {
-        let statements = policy
+        let statements: Vec<StatementView<'a>> = policy
             .statements
             .iter()
             .map(|s| StatementView {
@@ -47,12 +52,25 @@ impl<'a> LintContext<'a> {
                 providers: providers(s, config),
             })
             .collect();
+        let breadth = statements
+            .iter()
+            .map(|v: &StatementView<'_>| v.providers.iter().map(|_| OnceCell::new()).collect())
+            .collect();
         LintContext {
             policy,
             origin,
             statements,
             config,
+            breadth,
         }
+    }
+
+    /// How far statement `s`'s `sub` conditions reach for its provider `p` (computed once).
+    pub fn breadth(&self, s: usize, p: usize) -> Option<&Breadth> {
+        let view = self.statements.get(s)?;
+        let provider = view.providers.get(p)?;
+        let cell = self.breadth.get(s)?.get(p)?;
+        Some(cell.get_or_init(|| super::breadth::analyse(self, view, provider)))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The linter: rules over a parsed policy, each finding with a location and, for breadth
 //! findings, a witness the evaluator has confirmed.
 
+mod breadth;
 mod config;
 pub mod config_file;
 mod context;
@@ -10,6 +11,7 @@ mod registry;
 mod rules;
 pub mod witness;
 
+pub use breadth::Breadth;
 pub use config::{Config, Ignore, Instance, Scope};
 pub use context::{claim_of, restricts, LintContext, ProviderView, StatementView};
 pub use finding::{Finding, Severity, Witness};

@@ -18,6 +18,7 @@ use crate::eval::Verdict;
 use crate::pattern::{tokens, Matcher, Token};
 use crate::policy::{Base, Condition, Family, Piece, Typed};
 use crate::providers::{Field, Part, Role, SubForm};
+use crate::request::ClaimSet;
 
 /// Witnesses are evaluated at this fixed time so results never depend on the clock.
 const WITNESS_TIME: &str = "2026-01-01T00:00:30Z";
@@ -46,6 +47,8 @@ pub struct Target {
     pub fields: Vec<String>,
     /// Candidates of these forms qualify whatever their fields.
     pub forms: Vec<&'static str>,
+    /// Every form qualifies (find any admitted subject).
+    pub any_form: bool,
 }
 
 impl Target {
@@ -107,6 +110,20 @@ pub fn subject_where(
     target: &Target,
     accept: &dyn Fn(&Candidate) -> bool,
 ) -> Option<Witness> {
+    search(ctx, view, provider, target, accept, &|_| {}, None)
+}
+
+/// The search itself. `edit` changes each candidate's claims before evaluation; `who`
+/// replaces the candidate's own description.
+fn search(
+    ctx: &LintContext<'_>,
+    view: &StatementView<'_>,
+    provider: &ProviderView<'_>,
+    target: &Target,
+    accept: &dyn Fn(&Candidate) -> bool,
+    edit: &dyn Fn(&mut Map<String, Value>),
+    who: Option<&str>,
+) -> Option<Witness> {
     let profile = provider.profile?;
     let patterns: Vec<Matcher> = view
         .on_claim(provider, "sub")
@@ -115,14 +132,16 @@ pub fn subject_where(
         .collect();
     let heads: Vec<String> = patterns.iter().map(literal_head).collect();
     let literals = policy_literals(view, provider);
+    let (base_claims, source_ip) = base(view, provider);
     let mut tried = 0;
     for form in profile.subject {
-        let qualifies_by_form = target.forms.contains(&form.name);
+        let qualifies_by_form = target.forms.contains(&form.name) || target.any_form;
         let has_target_field = form.fields().any(|f| target.wants(f));
         if !qualifies_by_form && !has_target_field {
             continue;
         }
         let fields: Vec<&'static Field> = form.fields().collect();
+        let seps = separators(form);
         let pools: Vec<Vec<(String, Origin)>> = fields
             .iter()
             .map(|f| {
@@ -131,14 +150,20 @@ pub fn subject_where(
                 } else {
                     ordinary_pool(f, &literals)
                 };
-                pool.into_iter().filter(|(v, _)| fits(f, form, v)).collect()
+                pool.into_iter()
+                    .filter(|(v, _)| fits(f, &seps, v))
+                    .collect()
             })
             .collect();
         let mut found = None;
         enumerate(form, &pools, &heads, &mut tried, &mut |cand| {
             let matches = patterns.is_empty() || patterns.iter().any(|m| m.is_match(&cand.sub));
             if matches && accept(&cand) {
-                let w = verify(ctx, view, provider, Some(&cand.sub), &cand.describe());
+                let mut claims = base_claims.clone();
+                claims.insert("sub".into(), Value::String(cand.sub.clone()));
+                edit(&mut claims);
+                let described = cand.describe();
+                let w = admitted(ctx, provider, claims, source_ip, who.unwrap_or(&described));
                 if w.is_some() {
                     found = w;
                     return true;
@@ -159,25 +184,20 @@ pub fn with_claims(
     view: &StatementView<'_>,
     provider: &ProviderView<'_>,
     who: &str,
-    edit: impl FnOnce(&mut Map<String, Value>),
+    edit: impl Fn(&mut Map<String, Value>),
 ) -> Option<Witness> {
     let (mut claims, source_ip) = base(view, provider);
     edit(&mut claims);
-    admitted(ctx, provider, claims, source_ip, who)
-}
-
-fn verify(
-    ctx: &LintContext<'_>,
-    view: &StatementView<'_>,
-    provider: &ProviderView<'_>,
-    sub: Option<&str>,
-    who: &str,
-) -> Option<Witness> {
-    let (mut claims, source_ip) = base(view, provider);
-    if let Some(sub) = sub {
-        claims.insert("sub".into(), Value::String(sub.to_string()));
+    if let Some(w) = admitted(ctx, provider, claims, source_ip, who) {
+        return Some(w);
     }
-    admitted(ctx, provider, claims, source_ip, who)
+    // The example subject may be one the policy does not admit: try subjects from the
+    // grammar that the policy's own `sub` conditions accept.
+    let any = Target {
+        any_form: true,
+        ..Target::default()
+    };
+    search(ctx, view, provider, &any, &|_| true, &edit, Some(who))
 }
 
 /// Run the evaluator; keep the witness only if the whole policy allows it.
@@ -219,6 +239,16 @@ pub fn base(
         .profile
         .and_then(|p| serde_json::from_str::<Map<String, Value>>(p.example_claims).ok())
         .unwrap_or_default();
+    // Keep only what the request can see or the reader needs: the issuer, the subject, the
+    // audience (and Google's `azp`), and claims the statement's conditions name.
+    let named: Vec<String> = view
+        .on_provider(provider)
+        .filter_map(|c| super::context::claim_of(&c.key_lower, &provider.prefix_lower))
+        .collect();
+    claims.retain(|k, _| {
+        let lower = k.to_ascii_lowercase();
+        matches!(lower.as_str(), "iss" | "sub" | "aud" | "azp") || named.contains(&lower)
+    });
     claims.insert(
         "iss".into(),
         Value::String(format!("https://{}", provider.prefix)),
@@ -241,8 +271,13 @@ pub fn base(
             continue;
         }
         if let Some(v) = c.values.iter().find_map(|v| instantiate(&v.typed)) {
-            let name = original_claim_name(&claims, &claim);
-            claims.insert(name, Value::String(v));
+            // R6.3: Google's `:oaud` is the token's `aud`, and `:aud` its `azp` when present.
+            let target = match (provider.claims, claim.as_str()) {
+                (ClaimSet::Google, "oaud") => "aud".to_string(),
+                (ClaimSet::Google, "aud") if claims.contains_key("azp") => "azp".to_string(),
+                _ => original_claim_name(&claims, &claim),
+            };
+            claims.insert(target, Value::String(v));
         }
     }
     // Only a policy that tests `aws:SourceIp` needs one: then take an address from the
@@ -326,11 +361,7 @@ fn policy_literals(view: &StatementView<'_>, provider: &ProviderView<'_>) -> Vec
     let mut separators: Vec<char> = vec!['*', '?'];
     if let Some(p) = provider.profile {
         for form in p.subject {
-            for part in form.parts {
-                if let Part::Lit(s) = part {
-                    separators.extend(s.chars().filter(|c| !c.is_alphanumeric()));
-                }
-            }
+            separators.extend(self::separators(form));
         }
     }
     let mut out: Vec<String> = Vec::new();
@@ -349,7 +380,7 @@ fn policy_literals(view: &StatementView<'_>, provider: &ProviderView<'_>) -> Vec
 /// Could `value` be a real value of `field`? The shape is read off the field's example: a
 /// braced UUID stays a braced UUID, digits stay digits, hex stays hex, and a name never
 /// contains the separators of the form (unless the example does).
-fn fits(field: &Field, form: &SubForm, value: &str) -> bool {
+fn fits(field: &Field, separators: &[char], value: &str) -> bool {
     let example = field.example;
     if value.is_empty() {
         return false;
@@ -363,18 +394,25 @@ fn fits(field: &Field, form: &SubForm, value: &str) -> bool {
     if example.len() >= 7 && example.bytes().all(|b| b.is_ascii_hexdigit()) {
         return value.bytes().all(|b| b.is_ascii_hexdigit());
     }
-    let separators = form.parts.iter().filter_map(|p| match p {
-        Part::Lit(s) => Some(*s),
-        Part::Field(_) => None,
-    });
-    for sep in separators {
-        for ch in sep.chars().filter(|c| !c.is_alphanumeric()) {
-            if value.contains(ch) && !example.contains(ch) {
-                return false;
+    !value
+        .chars()
+        .any(|ch| separators.contains(&ch) && !example.contains(ch))
+}
+
+/// The characters that delimit fields in a form: the non-alphanumeric ends of its literal
+/// parts (`-` inside `vcs-origin` is not a separator; the `/` around it is).
+fn separators(form: &SubForm) -> Vec<char> {
+    let mut out = Vec::new();
+    for part in form.parts {
+        if let Part::Lit(s) = part {
+            for ch in [s.chars().next(), s.chars().last()].into_iter().flatten() {
+                if !ch.is_alphanumeric() && !out.contains(&ch) {
+                    out.push(ch);
+                }
             }
         }
     }
-    true
+    out
 }
 
 fn is_braced_uuid(s: &str) -> bool {

@@ -9,6 +9,9 @@ fn profiles_have_unique_ids_and_parseable_examples() {
     for p in ALL {
         let claims: serde_json::Value = serde_json::from_str(p.example_claims)
             .unwrap_or_else(|e| panic!("{}: example claims: {e}", p.id));
+        if p.prefixes.is_empty() {
+            continue; // self-hosted only (Jenkins) or unknown (Travis CI)
+        }
         let iss = claims["iss"].as_str().unwrap_or_default();
         let prefix = crate::request::issuer_prefix(iss);
         assert_eq!(

@@ -25,6 +25,9 @@ pub const SOURCE_IDENTITY_CLAIM: &str = "https://aws.amazon.com/source_identity"
 pub enum ContextValue {
     Single(String),
     Multi(Vec<String>),
+    /// An array `aud` with several values: whether AWS treats it as multivalued is
+    /// undocumented (R6.10), so conditions read it both ways.
+    Ambiguous(Vec<String>),
 }
 
 impl ContextValue {
@@ -32,7 +35,7 @@ impl ContextValue {
     pub fn as_set(&self) -> &[String] {
         match self {
             ContextValue::Single(s) => std::slice::from_ref(s),
-            ContextValue::Multi(v) => v,
+            ContextValue::Multi(v) | ContextValue::Ambiguous(v) => v,
         }
     }
 }
@@ -57,7 +60,7 @@ impl Request {
     pub fn single(&self, key_lower: &str) -> Option<&str> {
         match self.get(key_lower)? {
             ContextValue::Single(s) => Some(s),
-            ContextValue::Multi(_) => None,
+            ContextValue::Multi(_) | ContextValue::Ambiguous(_) => None,
         }
     }
 
@@ -187,10 +190,11 @@ fn claim_value(claim: &str, v: &Value) -> Option<ContextValue> {
         Value::Array(items) => {
             let values: Vec<String> = items.iter().filter_map(scalar_text).collect();
             // [UNDOC] R6.10: whether an array `aud` is multivalued is undocumented. A
-            // one-element array (Bitbucket writes these) is read as its single value, which
-            // is the more permissive reading under plain operators (R3.8).
+            // one-element array (Bitbucket writes these) is read as its single value; a longer
+            // one is evaluated both ways, permissively (see `eval::condition`).
             match (claim, values.as_slice()) {
                 ("aud", [one]) => Some(ContextValue::Single(one.clone())),
+                ("aud", _) => Some(ContextValue::Ambiguous(values)),
                 _ => Some(ContextValue::Multi(values)),
             }
         }

@@ -16,6 +16,8 @@ mod common;
 mod corpus;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
 mod lint;
+/// The `lint` command: formats (text, json, sarif, github, bitbucket), exit codes, config.
+mod lint_cli;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.

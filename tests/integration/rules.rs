@@ -1,6 +1,7 @@
 //! The rule catalogue: `rules/<id>.md` is one-to-one with the registry, its title is the id,
 //! and every `json` example runs: a `json flagged` block must produce the rule, a plain `json`
-//! block must not. Witnesses found in examples are re-checked by the evaluator.
+//! block must not. A ```toml block is a `rolecall.toml` for the examples after it in the same
+//! doc. Witnesses found in examples are re-checked by the evaluator.
 
 use std::collections::BTreeSet;
 
@@ -9,21 +10,41 @@ use rolecall::lint;
 use crate::common;
 use crate::lint::{findings_for, recheck_witnesses};
 
-/// (flagged, text) for each ```json block.
-fn examples(doc: &str) -> Vec<(bool, String)> {
+/// One ```json example of a rule doc.
+struct Example {
+    flagged: bool,
+    text: String,
+    /// The text of the last ```toml block before it (a `rolecall.toml` the example runs with).
+    config: Option<String>,
+}
+
+/// Every ```json block, each with the ```toml configuration that precedes it, if any.
+fn examples(doc: &str) -> Vec<Example> {
     let mut out = Vec::new();
-    let mut current: Option<(bool, String)> = None;
+    let mut config: Option<String> = None;
+    // (is a json example, flagged, text)
+    let mut current: Option<(bool, bool, String)> = None;
     for line in doc.lines() {
         match &mut current {
             None => {
                 let fence = line.trim_start();
                 if let Some(info) = fence.strip_prefix("```json") {
-                    current = Some((info.trim() == "flagged", String::new()));
+                    current = Some((true, info.trim() == "flagged", String::new()));
+                } else if fence.strip_prefix("```toml").is_some() {
+                    current = Some((false, false, String::new()));
                 }
             }
-            Some((flagged, text)) => {
+            Some((json, flagged, text)) => {
                 if line.trim_start().starts_with("```") {
-                    out.push((*flagged, std::mem::take(text)));
+                    if *json {
+                        out.push(Example {
+                            flagged: *flagged,
+                            text: std::mem::take(text),
+                            config: config.clone(),
+                        });
+                    } else {
+                        config = Some(std::mem::take(text));
+                    }
                     current = None;
                 } else {
                     text.push_str(line);
@@ -33,6 +54,19 @@ fn examples(doc: &str) -> Vec<(bool, String)> {
         }
     }
     out
+}
+
+/// Lint an example as the CLI would, with its doc's configuration when it has one.
+fn example_findings(example: &Example, label: &str) -> Vec<lint::Finding> {
+    let Some(toml) = &example.config else {
+        return findings_for(&example.text, "example.json");
+    };
+    let config = lint::config_file::parse(toml, |id| lint::rule(id).is_some())
+        .unwrap_or_else(|e| panic!("{label}: bad ```toml configuration: {e}"));
+    match rolecall::policy::parse(&example.text) {
+        Ok(p) => lint::lint(&p, &config, "example.json"),
+        Err(e) => lint::invalid(&e),
+    }
 }
 
 #[test]
@@ -86,26 +120,20 @@ fn every_rule_example_behaves_as_documented() {
     let mut failures = Vec::new();
     for rule in lint::ALL {
         let blocks = examples(rule.doc);
-        if !blocks.iter().any(|(f, _)| *f) || !blocks.iter().any(|(f, _)| !*f) {
+        if !blocks.iter().any(|e| e.flagged) || !blocks.iter().any(|e| !e.flagged) {
             failures.push(format!("{}: needs a flagged and a fixed example", rule.id));
         }
-        for (i, (flagged, text)) in blocks.iter().enumerate() {
-            let found = findings_for(text, "example.json");
+        for (i, example) in blocks.iter().enumerate() {
+            let label = format!("{} example {i}", rule.id);
+            let found = example_findings(example, &label);
             let fires = found.iter().any(|f| f.rule == rule.id);
-            if *flagged && !fires {
-                failures.push(format!(
-                    "{} example {i}: flagged but no finding: {found:?}",
-                    rule.id
-                ));
+            if example.flagged && !fires {
+                failures.push(format!("{label}: flagged but no finding: {found:?}"));
             }
-            if !*flagged && fires {
-                failures.push(format!("{} example {i}: fixed but still flagged", rule.id));
+            if !example.flagged && fires {
+                failures.push(format!("{label}: fixed but still flagged"));
             }
-            failures.extend(recheck_witnesses(
-                text,
-                &found,
-                &format!("{} example {i}", rule.id),
-            ));
+            failures.extend(recheck_witnesses(&example.text, &found, &label));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

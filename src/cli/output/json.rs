@@ -23,7 +23,7 @@ pub fn check(loaded: &LoadedPolicy, report: &CheckReport, token: Option<&Token>)
         .map(|(k, v)| {
             let v = match v {
                 ContextValue::Single(s) => json!(s),
-                ContextValue::Multi(m) => json!(m),
+                ContextValue::Multi(m) | ContextValue::Ambiguous(m) => json!(m),
             };
             (k.to_string(), v)
         })

@@ -41,7 +41,7 @@ pub fn check(loaded: &LoadedPolicy, report: &CheckReport, token: Option<&Token>)
     for (name, value) in report.request.keys() {
         let shown = match value {
             ContextValue::Single(s) => format!("{s:?}"),
-            ContextValue::Multi(v) => format!("{v:?}"),
+            ContextValue::Multi(v) | ContextValue::Ambiguous(v) => format!("{v:?}"),
         };
         let head = if first { "request  " } else { "         " };
         first = false;

@@ -1,10 +1,8 @@
-//! A `sub` condition that pins the repository but not the branch, environment or event: any
-//! branch (including unreviewed ones) or pull request of the repository can assume the role.
+//! A `sub` condition that pins the repository but not the branch, tag or event: any branch
+//! (including unreviewed ones) or pull request of the repository can assume the role.
 
-use super::{keeps, sub_value_loc, witness_sub};
-use crate::lint::witness::{self, Target};
+use super::{sub_value_loc, witness_sub};
 use crate::lint::{LintContext, Report, Rule, Severity};
-use crate::providers::Role;
 
 pub const RULE: Rule = Rule {
     id: "any-ref-subject",
@@ -15,25 +13,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
-    for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
-        for p in &view.providers {
-            let Some(profile) = p.profile else { continue };
-            let has_refs = profile.subject.iter().any(|f| {
-                f.name == "pull-request"
-                    || f.fields()
-                        .any(|x| matches!(x.role, Role::Ref | Role::Event))
-            });
-            if !has_refs || view.on_claim(p, "sub").next().is_none() {
-                continue;
-            }
-            let target = Target {
-                roles: vec![Role::Ref, Role::Event],
-                forms: vec!["pull-request", "pull-request-immutable", "merge-request"],
-                ..Target::default()
-            };
-            // Keep tenant and project at the policy's values: leaving them is another rule's.
-            let same_project = |c: &witness::Candidate| keeps(c, &[Role::Tenant, Role::Project]);
-            let Some(w) = witness::subject_where(ctx, view, p, &target, &same_project) else {
+    for (s, view) in ctx.statements.iter().enumerate() {
+        for (i, p) in view.providers.iter().enumerate() {
+            let Some(w) = ctx.breadth(s, i).and_then(|b| b.any_ref.clone()) else {
                 continue;
             };
             let sub = witness_sub(&w).to_string();

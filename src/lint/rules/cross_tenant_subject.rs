@@ -2,9 +2,7 @@
 //! `repo:*`, `repo:acme*` (look-alike owners), `repo:*/app`.
 
 use super::{sub_value_loc, witness_sub};
-use crate::lint::witness::{self, Target};
 use crate::lint::{LintContext, Report, Rule, Severity};
-use crate::providers::Role;
 
 pub const RULE: Rule = Rule {
     id: "cross-tenant-subject",
@@ -15,12 +13,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
-    for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
-        for p in view.providers.iter().filter(|p| p.is_shared()) {
-            if view.on_claim(p, "sub").next().is_none() {
-                continue; // missing-subject-condition reports this
-            }
-            let Some(w) = witness::subject(ctx, view, p, &Target::roles(&[Role::Tenant])) else {
+    for (s, view) in ctx.statements.iter().enumerate() {
+        for (i, p) in view.providers.iter().enumerate() {
+            let Some(w) = ctx.breadth(s, i).and_then(|b| b.cross_tenant.clone()) else {
                 continue;
             };
             let sub = witness_sub(&w).to_string();

@@ -4,12 +4,24 @@ pub mod any_ref_subject;
 pub mod cross_tenant_subject;
 pub mod fail_open_condition;
 pub mod invalid_policy_document;
+pub mod key_prefix_mismatch;
+pub mod missing_audience_condition;
+pub mod missing_policy_version;
 pub mod missing_subject_condition;
+pub mod mutable_subject_name;
+pub mod notaction_in_allow;
+pub mod outside_declared_scope;
+pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
+pub mod unexposed_claim_condition;
+pub mod unresolvable_policy_variable;
+pub mod volatile_subject_pin;
+pub mod web_identity_action_missing;
+pub mod wildcard_principal;
+pub mod wildcard_under_exact_operator;
 
 use super::context::{ProviderView, StatementView};
-use super::witness::Candidate;
 use crate::pattern::Matcher;
 use crate::policy::{Loc, Typed};
 
@@ -43,11 +55,4 @@ pub(crate) fn witness_sub(w: &super::Witness) -> &str {
         .get("sub")
         .and_then(|v| v.as_str())
         .unwrap_or_default()
-}
-
-/// `true` when a candidate keeps every field of `roles` at a value the policy names.
-pub(crate) fn keeps(c: &Candidate, roles: &[crate::providers::Role]) -> bool {
-    c.values
-        .iter()
-        .all(|(f, _, origin)| !roles.contains(&f.role) || *origin == super::witness::Origin::Policy)
 }

@@ -1,10 +1,8 @@
 //! A `sub` condition that names the tenant (owner, workspace) but not the repository or
 //! project: every pipeline of the tenant can assume the role.
 
-use super::{keeps, sub_value_loc, witness_sub};
-use crate::lint::witness::{self, Target};
+use super::{sub_value_loc, witness_sub};
 use crate::lint::{LintContext, Report, Rule, Severity};
-use crate::providers::Role;
 
 pub const RULE: Rule = Rule {
     id: "tenant-wide-subject",
@@ -15,20 +13,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
-    for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
-        for p in &view.providers {
-            if view.on_claim(p, "sub").next().is_none() {
-                continue; // missing-subject-condition reports this
-            }
-            // Keep the tenant at the policy's own value: other tenants are cross-tenant-subject.
-            let keep_tenant = |c: &witness::Candidate| keeps(c, &[Role::Tenant]);
-            let Some(w) = witness::subject_where(
-                ctx,
-                view,
-                p,
-                &Target::roles(&[Role::Project]),
-                &keep_tenant,
-            ) else {
+    for (s, view) in ctx.statements.iter().enumerate() {
+        for (i, p) in view.providers.iter().enumerate() {
+            let Some(w) = ctx.breadth(s, i).and_then(|b| b.tenant_wide.clone()) else {
                 continue;
             };
             let sub = witness_sub(&w).to_string();

@@ -8,7 +8,7 @@ mod text;
 
 use std::sync::Arc;
 
-use rolecall::json::{line_col, Span};
+use rolecall::json::{LineIndex, Span};
 use rolecall::lint::input::Embedded;
 use rolecall::lint::Finding;
 
@@ -31,23 +31,22 @@ pub struct Located {
     /// The text the finding's spans refer to (the file, or the decoded policy) and its name.
     pub source: Arc<String>,
     pub source_name: String,
-    /// Related locations as (span in `source`, label).
-    pub related: Vec<(Span, String)>,
+    /// Line index of `source` (shared by every finding of a file).
+    pub source_lines: Arc<LineIndex>,
+    /// Related locations: span in `source`, label, and (line, column, end line, end column)
+    /// in the file (the encoded string's, for a URL-encoded policy).
+    pub related: Vec<(Span, String, [usize; 4])>,
 }
 
 impl Located {
     pub fn new(
         file: &str,
         text: &Arc<String>,
+        lines: &Arc<LineIndex>,
         role: Option<&str>,
         embedded: Option<&Embedded>,
         finding: Finding,
     ) -> Self {
-        let related = finding
-            .related
-            .iter()
-            .map(|(l, label)| (l.span.clone(), label.clone()))
-            .collect();
         let (source, source_name, outer, pointer) = match embedded {
             Some(e) => (
                 Arc::new(e.text.clone()),
@@ -62,9 +61,29 @@ impl Located {
                 finding.loc.pointer.clone(),
             ),
         };
-        let (line, column) = line_col(text, outer.start);
-        let (end_line, end_column) = line_col(text, outer.end.max(outer.start));
+        let region = |span: &Span| {
+            let (l, c) = lines.line_col(text, span.start);
+            let (el, ec) = lines.line_col(text, span.end.max(span.start));
+            [l, c, el, ec]
+        };
+        let [line, column, end_line, end_column] = region(&outer);
+        let related = finding
+            .related
+            .iter()
+            .map(|(l, label)| {
+                let place = match embedded {
+                    Some(_) => [line, column, end_line, end_column],
+                    None => region(&l.span),
+                };
+                (l.span.clone(), label.clone(), place)
+            })
+            .collect();
+        let source_lines = match embedded {
+            Some(_) => Arc::new(LineIndex::new(&source)),
+            None => Arc::clone(lines),
+        };
         Located {
+            source_lines,
             file: file.to_string(),
             role: role.map(str::to_string),
             line,

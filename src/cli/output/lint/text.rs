@@ -6,7 +6,7 @@ use miette::Severity as MietteSeverity;
 use rolecall::lint::Severity;
 
 use super::Located;
-use crate::cli::diag::Diag;
+use crate::cli::diag::{Diag, IndexedSource};
 
 pub fn render(located: &[Located], baselined: usize) -> String {
     let mut out = String::new();
@@ -27,9 +27,13 @@ pub fn render(located: &[Located], baselined: usize) -> String {
             format!("{}:{}:{}{role}: {}", l.file, l.line, l.column, f.message),
         )
         .with_severity(severity)
-        .in_source(&l.source_name, &l.source)
+        .in_indexed_source(IndexedSource::new(
+            &l.source_name,
+            &l.source,
+            std::sync::Arc::clone(&l.source_lines),
+        ))
         .primary(f.loc.span.clone(), "");
-        for (span, label) in &l.related {
+        for (span, label, _) in &l.related {
             d = d.label(span.clone(), label.clone());
         }
         if let Some(help) = &f.help {

@@ -1,0 +1,151 @@
+//! A condition key whose prefix (before `:`) is neither a global one (`aws`, `sts`, `iam`) nor
+//! the prefix of a provider the statement trusts: a typo, the wrong enterprise slug, the issuer
+//! host instead of its path, a trailing `/` too many. The key is never in the request, so a
+//! positive condition never matches, and a negated, `IfExists` or `ForAllValues` one always
+//! holds (fails open).
+
+use serde_json::{Map, Value};
+
+use super::unexposed_claim_condition::{on_absent, OnAbsent};
+use crate::lint::context::{ProviderView, StatementView};
+use crate::lint::witness;
+use crate::lint::{LintContext, Report, Rule, Severity, Witness};
+use crate::policy::{Effect, Principal, PrincipalKind, Typed};
+use crate::request::ASSUME_ROLE_WITH_WEB_IDENTITY;
+
+pub const RULE: Rule = Rule {
+    id: "key-prefix-mismatch",
+    summary: "a condition key's prefix names no provider of the statement: the key is never in the request",
+    severity: Severity::Warning,
+    doc: include_str!("../../../rules/key-prefix-mismatch.md"),
+    check,
+};
+
+/// Prefixes of keys that are not token claims.
+const GLOBAL: &[&str] = &["aws", "sts", "iam"];
+
+/// Can a key with this (lowercased) prefix be in a request this statement admits? `None` when
+/// the statement admits every caller, so any prefix can.
+pub(crate) fn known_prefix(view: &StatementView<'_>, prefix_lower: &str) -> Option<bool> {
+    let Principal::Entries(entries, _) = &view.statement.principal else {
+        return None;
+    };
+    if entries
+        .iter()
+        .any(|e| e.kind == PrincipalKind::Aws && e.value == "*")
+    {
+        return None;
+    }
+    let saml = entries
+        .iter()
+        .any(|e| e.kind == PrincipalKind::Federated && e.value.contains(":saml-provider/"));
+    Some(
+        GLOBAL.contains(&prefix_lower)
+            || (saml && prefix_lower == "saml")
+            || view
+                .providers
+                .iter()
+                .any(|p| p.prefix_lower == prefix_lower),
+    )
+}
+
+fn check(ctx: &LintContext<'_>, report: &mut Report) {
+    for view in &ctx.statements {
+        let s = view.statement;
+        if view.providers.is_empty() || !s.action.applies_to(ASSUME_ROLE_WITH_WEB_IDENTITY) {
+            continue;
+        }
+        for c in &s.conditions {
+            let (prefix, claim) = c.key_lower.split_once(':').unwrap_or(("", &c.key_lower));
+            if known_prefix(view, prefix) != Some(false) {
+                continue;
+            }
+            let nearest = view
+                .providers
+                .iter()
+                .max_by_key(|p| common_prefix(&p.prefix_lower, prefix))
+                .map(|p| p.prefix);
+            let help = match nearest {
+                Some(n) => format!(
+                    "write the key with the provider's exact prefix, `{n}:{claim}`: the \
+                     provider URL without `https://`, same path, no trailing `/`"
+                ),
+                None => "use the provider's prefix: its URL without `https://`".to_string(),
+            };
+            let absent = on_absent(c);
+            let mut finding = report
+                .finding(
+                    &c.key_loc,
+                    match (absent, s.effect) {
+                        (OnAbsent::NeverMatches, Effect::Allow) => format!(
+                            "`{}` names no provider of this statement: the key is never in the \
+                             request, so `{}` never matches and the statement never applies",
+                            c.key,
+                            c.operator.name()
+                        ),
+                        (OnAbsent::NeverMatches, Effect::Deny) => format!(
+                            "`{}` names no provider of this statement: the key is never in the \
+                             request, so this Deny never applies",
+                            c.key
+                        ),
+                        (OnAbsent::AlwaysHolds, _) => format!(
+                            "`{}` names no provider of this statement: the key is never in the \
+                             request, so `{}` always holds and checks nothing",
+                            c.key,
+                            c.operator.name()
+                        ),
+                    },
+                )
+                .help(help);
+            if let Some(p) = view.providers.first() {
+                finding = finding.related(p.entry_loc.clone(), "the provider");
+            }
+            if absent == OnAbsent::AlwaysHolds && s.effect == Effect::Allow {
+                // Show the value a negated condition meant to keep out getting in.
+                let negated = c.operator.base.is_negated();
+                let excluded = c
+                    .values
+                    .iter()
+                    .filter(|_| negated)
+                    .find_map(|v| match &v.typed {
+                        Typed::String(p) if p.compiled.as_ref().is_some_and(|m| m.is_exact()) => {
+                            Some(v.raw.clone())
+                        }
+                        _ => None,
+                    });
+                let witness = view.providers.iter().find_map(|p| {
+                    let who = format!("a token of `{}`, which never carries `{}`", p.prefix, c.key);
+                    excluded
+                        .as_ref()
+                        .and_then(|value| {
+                            admitted_with(ctx, view, p, &who, |claims| {
+                                claims.insert(claim.to_string(), Value::String(value.clone()));
+                            })
+                        })
+                        .or_else(|| admitted_with(ctx, view, p, &who, |_| {}))
+                });
+                if witness.is_some() {
+                    finding.severity = Severity::Error;
+                    finding = finding.witness(witness);
+                }
+            }
+            report.push(finding);
+        }
+    }
+}
+
+/// A witness changed by `edit` and run through the evaluator; `with_claims` looks for a `sub`
+/// the statement admits when the example's does not do.
+pub(crate) fn admitted_with(
+    ctx: &LintContext<'_>,
+    view: &StatementView<'_>,
+    p: &ProviderView<'_>,
+    who: &str,
+    edit: impl Fn(&mut Map<String, Value>),
+) -> Option<Witness> {
+    witness::with_claims(ctx, view, p, who, edit)
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}

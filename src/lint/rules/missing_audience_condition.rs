@@ -1,0 +1,82 @@
+//! An Allow for a web identity provider with no condition on the audience (`aud`; for Google
+//! `aud` or `oaud`; for Facebook and Login with Amazon `app_id`). For most providers AWS checks
+//! `aud` against the IAM OIDC provider's client IDs, so this is hygiene; for Cognito identity
+//! pools it is the tenant boundary: every pool in every AWS account mints tokens for the same
+//! built-in provider. Issuers of one tenant (a Bitbucket workspace, a CircleCI organization)
+//! are left alone: their audience names the same tenant as the issuer, so it adds nothing.
+
+use crate::lint::context::{claim_of, ProviderView};
+use crate::lint::witness;
+use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::providers::Tenancy;
+use crate::request::ClaimSet;
+
+pub const RULE: Rule = Rule {
+    id: "missing-audience-condition",
+    summary: "no condition on the token's audience (for Cognito identity pools: any pool can assume the role)",
+    severity: Severity::Note,
+    doc: include_str!("../../../rules/missing-audience-condition.md"),
+    check,
+};
+
+/// An identity pool no policy names.
+const OTHER_POOL: &str = "us-east-1:0badc0de-0000-4000-8000-00000000beef";
+const OTHER_IDENTITY: &str = "us-east-1:0badc0de-0000-4000-8000-0000000051de";
+
+/// The claims that carry the audience, as AWS exposes them for the provider.
+fn audience_claims(p: &ProviderView<'_>) -> &'static [&'static str] {
+    match p.claims {
+        ClaimSet::Google => &["aud", "oaud"],
+        ClaimSet::Facebook | ClaimSet::Amazon => &["app_id"],
+        _ => &["aud"],
+    }
+}
+
+fn check(ctx: &LintContext<'_>, report: &mut Report) {
+    for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
+        for p in &view.providers {
+            if matches!(p.tenancy, Some(Tenancy::PerTenant { .. })) {
+                continue;
+            }
+            let claims = audience_claims(p);
+            let pinned = view.on_provider(p).any(|c| {
+                !c.operator.base.is_negated()
+                    && claim_of(&c.key_lower, &p.prefix_lower)
+                        .is_some_and(|claim| claims.contains(&claim.as_str()))
+            });
+            if pinned {
+                continue;
+            }
+            let key = format!("{}:{}", p.prefix, claims.first().copied().unwrap_or("aud"));
+            let mut finding = report
+                .finding(
+                    p.entry_loc,
+                    format!("no condition on `{key}`: the role does not say which audience it expects"),
+                )
+                .help(format!(
+                    "add `\"StringEquals\": {{ \"{key}\": \"<the audience your pipeline requests>\" }}`"
+                ));
+            if p.claims == ClaimSet::Cognito {
+                let who = format!("a token from another identity pool (`{OTHER_POOL}`)");
+                let w = witness::with_claims(ctx, view, p, &who, |claims| {
+                    claims.insert("aud".into(), OTHER_POOL.into());
+                    claims.insert("sub".into(), OTHER_IDENTITY.into());
+                });
+                if w.is_some() {
+                    finding.severity = Severity::Error;
+                    finding.message = format!(
+                        "no condition on `{key}`: every Cognito identity pool, in any AWS \
+                         account, mints tokens for this provider, so identities of other pools \
+                         can assume the role"
+                    );
+                    finding = finding
+                        .help(format!(
+                            "add `\"StringEquals\": {{ \"{key}\": \"<your identity pool ID>\" }}`"
+                        ))
+                        .witness(w);
+                }
+            }
+            report.push(finding);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! An Allow that uses `NotAction`: it grants every action it does not list, including
+//! `sts:TagSession` and `sts:SetSourceIdentity`, so a token can set session tags or a source
+//! identity that permission policies may trust. The witness is a token carrying session tags
+//! (or a source identity) that the policy admits.
+
+use serde_json::{json, Map, Value};
+
+use super::key_prefix_mismatch::admitted_with;
+use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::policy::Effect;
+use crate::request::{
+    ASSUME_ROLE_WITH_WEB_IDENTITY, SET_SOURCE_IDENTITY, SOURCE_IDENTITY_CLAIM, TAGS_CLAIM,
+    TAG_SESSION,
+};
+
+pub const RULE: Rule = Rule {
+    id: "notaction-in-allow",
+    summary:
+        "`NotAction` in an Allow grants every action it does not list, session tagging included",
+    severity: Severity::Warning,
+    doc: include_str!("../../../rules/notaction-in-allow.md"),
+    check,
+};
+
+fn check(ctx: &LintContext<'_>, report: &mut Report) {
+    for view in &ctx.statements {
+        let s = view.statement;
+        if s.effect != Effect::Allow || !s.action.negated {
+            continue;
+        }
+        let granted: Vec<String> = [
+            ASSUME_ROLE_WITH_WEB_IDENTITY,
+            TAG_SESSION,
+            SET_SOURCE_IDENTITY,
+        ]
+        .iter()
+        .filter(|a| s.action.applies_to(a))
+        .map(|a| format!("`{a}`"))
+        .collect();
+        let tokens: [(&str, Value); 2] = [
+            (
+                TAGS_CLAIM,
+                json!({ "principal_tags": { "team": ["rolecall-outsider"] } }),
+            ),
+            (SOURCE_IDENTITY_CLAIM, json!("rolecall-outsider")),
+        ];
+        let w = if s.action.applies_to(ASSUME_ROLE_WITH_WEB_IDENTITY) {
+            view.providers.iter().find_map(|p| {
+                tokens.iter().find_map(|(claim, value)| {
+                    let who = if *claim == TAGS_CLAIM {
+                        "a token that sets its own session tags"
+                    } else {
+                        "a token that sets its own source identity"
+                    };
+                    admitted_with(ctx, view, p, who, |claims: &mut Map<String, Value>| {
+                        claims.insert((*claim).to_string(), value.clone());
+                    })
+                })
+            })
+        } else {
+            None
+        };
+        let listed = if granted.is_empty() {
+            "every STS action it does not list".to_string()
+        } else {
+            format!("every action it does not list, here {}", granted.join(", "))
+        };
+        let mut finding = report
+            .finding(
+                &s.action.loc,
+                format!("`NotAction` in an Allow grants {listed}"),
+            )
+            .help(format!(
+                "list the actions instead: `\"Action\": \"{ASSUME_ROLE_WITH_WEB_IDENTITY}\"`, plus \
+                 `{TAG_SESSION}` only if the tokens must set session tags"
+            ));
+        match w {
+            Some(w) => finding = finding.witness(Some(w)),
+            // Nothing beyond the web identity action itself gets through: hygiene only.
+            None => finding.severity = Severity::Note,
+        }
+        report.push(finding);
+    }
+}

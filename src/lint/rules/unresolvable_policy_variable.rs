@@ -1,0 +1,181 @@
+//! Under Version 2012-10-17, a `${key}` in a condition value whose key can never be in the
+//! request (not an `aws:`/`sts:` key, not a claim AWS exposes for the statement's providers)
+//! and that has no default. Typically a Bitbucket UUID whose braces met a stray `$` in
+//! templating: `${8d4f...}:*`. Such a value never matches under a positive operator and never
+//! excludes under a negated one (semantics R4.6).
+
+use serde_json::Value;
+
+use super::key_prefix_mismatch::{admitted_with, known_prefix};
+use super::unexposed_claim_condition::{exposed, on_absent, OnAbsent};
+use crate::lint::context::{claim_of, ProviderView, StatementView};
+use crate::lint::witness::{self, Target};
+use crate::lint::{LintContext, Report, Rule, Severity, Witness};
+use crate::pattern::{Matcher, Token};
+use crate::policy::{Base, Condition, Effect, Piece, SetQualifier, Typed, VarRef};
+use crate::request::ClaimSet;
+
+pub const RULE: Rule = Rule {
+    id: "unresolvable-policy-variable",
+    summary: "a `${...}` policy variable names a key that is never in the request: the value never matches",
+    severity: Severity::Warning,
+    doc: include_str!("../../../rules/unresolvable-policy-variable.md"),
+    check,
+};
+
+/// Keys that are multivalued, so a variable cannot use them (R4.5).
+const MULTIVALUED: &[&str] = &["aws:tagkeys", "sts:transitivetagkeys"];
+
+fn check(ctx: &LintContext<'_>, report: &mut Report) {
+    if !ctx.policy.version.has_variables() {
+        return;
+    }
+    for view in &ctx.statements {
+        for c in &view.statement.conditions {
+            for v in &c.values {
+                let pieces = match &v.typed {
+                    Typed::String(p) => &p.pieces,
+                    Typed::Arn(p) => &p.pieces,
+                    _ => continue,
+                };
+                let Some(var) = pieces.iter().find_map(|piece| match piece {
+                    Piece::Var(var) if var.default.is_none() && !resolvable(view, var) => Some(var),
+                    _ => None,
+                }) else {
+                    continue;
+                };
+                let negated = c.operator.base.is_negated();
+                let outcome = if negated {
+                    "excludes nothing"
+                } else {
+                    "never matches"
+                };
+                let message = format!(
+                    "`${{{key}}}` names a key that is never in the request, so under `{op}` this \
+                     value {outcome}",
+                    key = var.key,
+                    op = c.operator.name(),
+                );
+                let help = format!(
+                    "if `{{{key}}}` is literal text (a Bitbucket UUID), drop the `$`; a policy \
+                     variable must name a condition key of the request",
+                    key = var.key
+                );
+                let mut finding = report
+                    .finding(&v.loc, message)
+                    .related(c.key_loc.clone(), "the condition")
+                    .help(help);
+                if negated && view.statement.effect == Effect::Allow && !reported_elsewhere(view, c)
+                {
+                    let who = format!("a token the value `{}` was meant to exclude", v.raw);
+                    let w = view
+                        .providers
+                        .iter()
+                        .find_map(|p| demonstrate(ctx, view, p, c, pieces, &who));
+                    if w.is_some() {
+                        finding.severity = Severity::Error;
+                        finding = finding.witness(w);
+                    }
+                }
+                report.push(finding);
+            }
+        }
+    }
+}
+
+/// Can the variable's key have a single value in a request this statement admits?
+fn resolvable(view: &StatementView<'_>, var: &VarRef) -> bool {
+    let Some((prefix, claim)) = var.key_lower.split_once(':') else {
+        return false;
+    };
+    if claim == "amr" || MULTIVALUED.contains(&var.key_lower.as_str()) {
+        return false;
+    }
+    if prefix == "aws" || prefix == "sts" {
+        return true;
+    }
+    let mut own = view.providers.iter().filter(|p| p.prefix_lower == prefix);
+    match known_prefix(view, prefix) {
+        None => ClaimSet::of(prefix).exposed().contains(&claim),
+        Some(false) => false,
+        // A provider's claim must be exposed; other known prefixes (`iam`, `saml`) may resolve.
+        Some(true) => match own.next() {
+            Some(first) => exposed(first, claim) || own.any(|p| exposed(p, claim)),
+            None => true,
+        },
+    }
+}
+
+/// Would `fail-open-condition` or `key-prefix-mismatch` already report this condition as
+/// failing open?
+fn reported_elsewhere(view: &StatementView<'_>, c: &Condition) -> bool {
+    let op = c.operator;
+    let fails_open =
+        op.base.is_negated() || op.if_exists || op.set == Some(SetQualifier::ForAllValues);
+    let on_claim = view.providers.iter().any(|p| {
+        claim_of(&c.key_lower, &p.prefix_lower).is_some_and(|claim| {
+            let listed = p
+                .claims
+                .exposed()
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(&claim));
+            !(listed && (claim == "sub" || claim == "aud"))
+        })
+    });
+    let prefix = c.key_lower.split_once(':').map_or("", |(p, _)| p);
+    (fails_open && op.base != Base::Null && on_claim)
+        || (!view.providers.is_empty()
+            && known_prefix(view, prefix) == Some(false)
+            && on_absent(c) == OnAbsent::AlwaysHolds)
+}
+
+/// A witness holding the value the author most likely meant to exclude (each variable read as
+/// braced literal text), or else any token the statement admits.
+fn demonstrate(
+    ctx: &LintContext<'_>,
+    view: &StatementView<'_>,
+    p: &ProviderView<'_>,
+    c: &Condition,
+    pieces: &[Piece],
+    who: &str,
+) -> Option<Witness> {
+    let meant: Vec<Token> = pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Token(t) => t.clone(),
+            Piece::Var(v) => Token::Literal(format!("{{{}}}", v.key)),
+        })
+        .collect();
+    let shown = match claim_of(&c.key_lower, &p.prefix_lower) {
+        Some(claim) if claim == "sub" => {
+            let matcher = Matcher::from_tokens(&meant);
+            let every_form = Target {
+                forms: p
+                    .profile
+                    .map(|pr| pr.subject.iter().map(|f| f.name).collect())
+                    .unwrap_or_default(),
+                ..Target::default()
+            };
+            let accept = |cand: &witness::Candidate| matcher.is_match(&cand.sub);
+            witness::subject_where(ctx, view, p, &every_form, &accept).map(|w| Witness {
+                who: who.to_string(),
+                ..w
+            })
+        }
+        Some(claim) => {
+            let text: String = meant
+                .iter()
+                .map(|t| match t {
+                    Token::Literal(s) => s.as_str(),
+                    Token::Star => "",
+                    Token::Question => "x",
+                })
+                .collect();
+            admitted_with(ctx, view, p, who, |claims| {
+                claims.insert(claim.clone(), Value::String(text.clone()));
+            })
+        }
+        None => None,
+    };
+    shown.or_else(|| admitted_with(ctx, view, p, who, |_| {}))
+}

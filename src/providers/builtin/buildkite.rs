@@ -1,0 +1,101 @@
+//! Buildkite: one issuer, `https://agent.buildkite.com`, shared by every organization; `sub` is
+//! `organization:{org}:pipeline:{pipeline}:ref:{ref}:commit:{sha}:step:{step_key}` (the key may be
+//! empty); AWS exposes `aud`, `sub`, `organization_id`/`_slug`, `pipeline_id`/`_slug`,
+//! `build_branch`, `cluster_*` (<https://buildkite.com/docs/pipelines/security/oidc/aws>).
+
+use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+
+const ORGANIZATION: Field = Field {
+    name: "organization",
+    role: Role::Tenant,
+    example: "acme",
+    other: "rolecall-outsider",
+};
+const PIPELINE: Field = Field {
+    name: "pipeline",
+    role: Role::Project,
+    example: "payments-deploy",
+    other: "rolecall-other-pipeline",
+};
+const REF: Field = Field {
+    name: "ref",
+    role: Role::Ref,
+    example: "refs/heads/main",
+    other: "refs/heads/rolecall-untrusted-branch",
+};
+const COMMIT: Field = Field {
+    name: "commit",
+    role: Role::Volatile,
+    example: "750339bffa630404607f73dd8ed2f2c4de3670c7",
+    other: "0badc0de0badc0de0badc0de0badc0de0badc0de",
+};
+const STEP: Field = Field {
+    name: "step",
+    role: Role::Volatile,
+    example: "deploy",
+    other: "rolecall-other-step",
+};
+
+pub const PROFILE: Profile = Profile {
+    id: "buildkite",
+    name: "Buildkite Pipelines",
+    // The `agent.*.buildkite.dev|site` issuers are those AWS's key list names for Buildkite.
+    prefixes: &[
+        "agent.buildkite.com",
+        "agent.*.buildkite.dev",
+        "agent.*.buildkite.site",
+    ],
+    tenancy: Tenancy::Shared,
+    subject: &[
+        SubForm {
+            name: "keyed-step",
+            parts: &[
+                Part::Lit("organization:"),
+                Part::Field(ORGANIZATION),
+                Part::Lit(":pipeline:"),
+                Part::Field(PIPELINE),
+                Part::Lit(":ref:"),
+                Part::Field(REF),
+                Part::Lit(":commit:"),
+                Part::Field(COMMIT),
+                Part::Lit(":step:"),
+                Part::Field(STEP),
+            ],
+        },
+        SubForm {
+            name: "unkeyed-step",
+            parts: &[
+                Part::Lit("organization:"),
+                Part::Field(ORGANIZATION),
+                Part::Lit(":pipeline:"),
+                Part::Field(PIPELINE),
+                Part::Lit(":ref:"),
+                Part::Field(REF),
+                Part::Lit(":commit:"),
+                Part::Field(COMMIT),
+                Part::Lit(":step:"),
+            ],
+        },
+    ],
+    default_audiences: &["sts.amazonaws.com"],
+    shared_egress_ips: &[],
+    example_claims: r#"{
+        "iss": "https://agent.buildkite.com",
+        "aud": "sts.amazonaws.com",
+        "sub": "organization:acme:pipeline:payments-deploy:ref:refs/heads/main:commit:750339bffa630404607f73dd8ed2f2c4de3670c7:step:deploy",
+        "organization_slug": "acme",
+        "pipeline_slug": "payments-deploy",
+        "build_number": 175,
+        "build_branch": "main",
+        "build_tag": null,
+        "build_commit": "750339bffa630404607f73dd8ed2f2c4de3670c7",
+        "step_key": "deploy",
+        "job_id": "018485f6-1f53-4f18-9b53-72428db4d239",
+        "agent_id": "018485f6-eec2-4b61-a7be-0e35ef563df0",
+        "organization_id": "0188b3a2-1c2d-4e3f-8a9b-0c1d2e3f4a5b",
+        "pipeline_id": "0188b3a2-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+        "iat": 1767225600,
+        "nbf": 1767225600,
+        "exp": 1767225900
+    }"#,
+};

@@ -1,0 +1,35 @@
+//! Amazon Cognito identity pools: built-in provider `cognito-identity.amazonaws.com`, one issuer
+//! for every pool in every account, so `aud` (the pool ID) is the tenant boundary; `sub` is the
+//! opaque identity ID `{region}:{guid}`; AWS exposes `aud`, `sub` and `amr`
+//! (<https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html>).
+
+use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+
+const IDENTITY_ID: Field = Field {
+    name: "identity_id",
+    role: Role::Other,
+    example: "us-east-1:2b7f6e2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+    other: "us-east-1:0badc0de-0000-4000-8000-00000000beef",
+};
+
+pub const PROFILE: Profile = Profile {
+    id: "cognito-identity",
+    name: "Amazon Cognito identity pools",
+    prefixes: &["cognito-identity.amazonaws.com"],
+    tenancy: Tenancy::Shared,
+    subject: &[SubForm {
+        name: "identity",
+        parts: &[Part::Field(IDENTITY_ID)],
+    }],
+    // The identity pool ID; the example pool of AWS's documentation.
+    default_audiences: &["us-east-1:12345678-corner-cafe-123456790ab"],
+    shared_egress_ips: &[],
+    example_claims: r#"{
+        "iss": "https://cognito-identity.amazonaws.com",
+        "aud": "us-east-1:12345678-corner-cafe-123456790ab",
+        "sub": "us-east-1:2b7f6e2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+        "amr": ["authenticated", "graph.facebook.com", "graph.facebook.com:10155321234567890"],
+        "iat": 1767225600,
+        "exp": 1767226200
+    }"#,
+};

@@ -1,0 +1,128 @@
+//! GitLab CI/CD: one issuer, `https://gitlab.com`, shared by all gitlab.com projects (self-managed
+//! ones go in config); `sub` is `project_path:{group}[/{sub}]/{proj}:ref_type:{type}:ref:{ref}`
+//! unless a project changes its components; AWS exposes `aud`, `sub`, `project_id`, `ref_protected`
+//! and more (<https://docs.gitlab.com/ci/secrets/id_token_authentication/>).
+
+use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+
+const GROUP: Field = Field {
+    name: "group",
+    role: Role::Tenant,
+    example: "acme",
+    other: "rolecall-outsider",
+};
+const SUBGROUP: Field = Field {
+    name: "subgroup",
+    role: Role::Group,
+    example: "platform",
+    other: "rolecall-other-subgroup",
+};
+const PROJECT: Field = Field {
+    name: "project",
+    role: Role::Project,
+    example: "payments-api",
+    other: "rolecall-other-project",
+};
+const BRANCH: Field = Field {
+    name: "branch",
+    role: Role::Ref,
+    example: "main",
+    other: "rolecall-untrusted-branch",
+};
+const TAG: Field = Field {
+    name: "tag",
+    role: Role::Ref,
+    example: "v2.3.1",
+    other: "rolecall-untrusted-tag",
+};
+
+pub const PROFILE: Profile = Profile {
+    id: "gitlab",
+    name: "GitLab CI/CD",
+    prefixes: &["gitlab.com"],
+    tenancy: Tenancy::Shared,
+    subject: &[
+        SubForm {
+            name: "branch",
+            parts: &[
+                Part::Lit("project_path:"),
+                Part::Field(GROUP),
+                Part::Lit("/"),
+                Part::Field(PROJECT),
+                Part::Lit(":ref_type:branch:ref:"),
+                Part::Field(BRANCH),
+            ],
+        },
+        SubForm {
+            name: "tag",
+            parts: &[
+                Part::Lit("project_path:"),
+                Part::Field(GROUP),
+                Part::Lit("/"),
+                Part::Field(PROJECT),
+                Part::Lit(":ref_type:tag:ref:"),
+                Part::Field(TAG),
+            ],
+        },
+        // Subgroups nest: the subgroup field may itself hold `a/b`.
+        SubForm {
+            name: "subgroup-branch",
+            parts: &[
+                Part::Lit("project_path:"),
+                Part::Field(GROUP),
+                Part::Lit("/"),
+                Part::Field(SUBGROUP),
+                Part::Lit("/"),
+                Part::Field(PROJECT),
+                Part::Lit(":ref_type:branch:ref:"),
+                Part::Field(BRANCH),
+            ],
+        },
+        SubForm {
+            name: "subgroup-tag",
+            parts: &[
+                Part::Lit("project_path:"),
+                Part::Field(GROUP),
+                Part::Lit("/"),
+                Part::Field(SUBGROUP),
+                Part::Lit("/"),
+                Part::Field(PROJECT),
+                Part::Lit(":ref_type:tag:ref:"),
+                Part::Field(TAG),
+            ],
+        },
+    ],
+    default_audiences: &["https://gitlab.com"],
+    shared_egress_ips: &[],
+    example_claims: r#"{
+        "iss": "https://gitlab.com",
+        "aud": "https://gitlab.com",
+        "sub": "project_path:acme/payments-api:ref_type:branch:ref:main",
+        "namespace_id": "72",
+        "namespace_path": "acme",
+        "project_id": "20",
+        "project_path": "acme/payments-api",
+        "user_id": "1",
+        "user_login": "jdoe",
+        "user_email": "jdoe@example.com",
+        "user_access_level": "maintainer",
+        "pipeline_id": "574",
+        "pipeline_source": "push",
+        "job_id": "302",
+        "ref": "main",
+        "ref_type": "branch",
+        "ref_path": "refs/heads/main",
+        "ref_protected": "true",
+        "environment": "production",
+        "environment_protected": "true",
+        "deployment_tier": "production",
+        "runner_id": 1,
+        "runner_environment": "gitlab-hosted",
+        "sha": "714a629c0b401fdce83e847fc9589983fc6f46bc",
+        "ci_config_ref_uri": "gitlab.com/acme/payments-api//.gitlab-ci.yml@refs/heads/main",
+        "ci_config_sha": "714a629c0b401fdce83e847fc9589983fc6f46bc",
+        "iat": 1767225600,
+        "nbf": 1767225595,
+        "exp": 1767229200
+    }"#,
+};

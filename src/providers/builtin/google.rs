@@ -1,0 +1,39 @@
+//! Google: built-in provider `accounts.google.com`, one issuer for all Google (service) accounts;
+//! `sub` is the opaque numeric unique ID; AWS exposes `aud` (the token's `azp`, else `aud`),
+//! `oaud`, `sub` and `google/organization_number`
+//! (<https://aws.amazon.com/blogs/security/access-aws-using-a-google-cloud-platform-native-workload-identity/>).
+
+use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+
+/// The only boundary in `sub`: anyone can create a service account, so another ID is another
+/// tenant.
+const ACCOUNT_ID: Field = Field {
+    name: "account_id",
+    role: Role::Tenant,
+    example: "112233445566778899001",
+    other: "100000000000000000042",
+};
+
+pub const PROFILE: Profile = Profile {
+    id: "google",
+    name: "Google",
+    prefixes: &["accounts.google.com"],
+    tenancy: Tenancy::Shared,
+    subject: &[SubForm {
+        name: "account",
+        parts: &[Part::Field(ACCOUNT_ID)],
+    }],
+    // The caller chooses the audience of a service-account ID token; this is an example.
+    default_audiences: &["aws-prod-deployer"],
+    shared_egress_ips: &[],
+    example_claims: r#"{
+        "iss": "https://accounts.google.com",
+        "aud": "aws-prod-deployer",
+        "azp": "112233445566778899001",
+        "sub": "112233445566778899001",
+        "email": "deployer@acme-prod.iam.gserviceaccount.com",
+        "email_verified": true,
+        "iat": 1767225600,
+        "exp": 1767229200
+    }"#,
+};

@@ -1,0 +1,55 @@
+//! Scalr (low confidence, no official issuer doc): one issuer, `https://scalr.io`, shared by all
+//! accounts; `sub` as seen in public configs is `account:{acct}:environment:{env}:workspace:{ws}`;
+//! audiences are user-chosen; AWS exposes only `aud` and `sub`
+//! (<https://docs.scalr.io/docs/provider_resource_scalr_workload_identity_provider>).
+
+use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+
+const ACCOUNT: Field = Field {
+    name: "account",
+    role: Role::Tenant,
+    example: "acme",
+    other: "rolecall-outsider",
+};
+/// A Scalr environment groups workspaces (it is not a deployment environment).
+const ENVIRONMENT: Field = Field {
+    name: "environment",
+    role: Role::Group,
+    example: "production",
+    other: "rolecall-other-environment",
+};
+const WORKSPACE: Field = Field {
+    name: "workspace",
+    role: Role::Project,
+    example: "payments",
+    other: "rolecall-other-workspace",
+};
+
+pub const PROFILE: Profile = Profile {
+    id: "scalr",
+    name: "Scalr",
+    prefixes: &["scalr.io"],
+    tenancy: Tenancy::Shared,
+    subject: &[SubForm {
+        name: "workspace",
+        parts: &[
+            Part::Lit("account:"),
+            Part::Field(ACCOUNT),
+            Part::Lit(":environment:"),
+            Part::Field(ENVIRONMENT),
+            Part::Lit(":workspace:"),
+            Part::Field(WORKSPACE),
+        ],
+    }],
+    // User-chosen; an example value.
+    default_audiences: &["scalr-aws-oidc"],
+    shared_egress_ips: &[],
+    // Composed from the `sub` format (no example token was collected).
+    example_claims: r#"{
+        "iss": "https://scalr.io",
+        "aud": "scalr-aws-oidc",
+        "sub": "account:acme:environment:production:workspace:payments",
+        "iat": 1767225600,
+        "exp": 1767229200
+    }"#,
+};

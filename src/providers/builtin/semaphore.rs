@@ -1,0 +1,101 @@
+//! Semaphore: one issuer per organization, `https://{org}.semaphoreci.com`, also the default `aud`;
+//! `sub` is `org:{org}:project:{id}:repo:{repo}:ref_type:{branch|tag|pull-request}:ref:{ref}`; AWS
+//! exposes only `aud` and `sub`, not `job_type`, so debug jobs look alike
+//! (<https://github.com/semaphoreio/semaphore/blob/main/docs/docs/reference/openid.md>).
+
+use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+
+/// Repeats the organization the issuer already names.
+const ORG: Field = Field {
+    name: "org",
+    role: Role::Other,
+    example: "acme",
+    other: "rolecall-outsider",
+};
+const PROJECT_ID: Field = Field {
+    name: "project_id",
+    role: Role::Project,
+    example: "936a5312-a3b8-4921-8b3f-2cec8baac574",
+    other: "0badc0de-0000-4000-8000-00000000beef",
+};
+const REPO: Field = Field {
+    name: "repo",
+    role: Role::Project,
+    example: "payments-api",
+    other: "rolecall-other-repo",
+};
+const BRANCH: Field = Field {
+    name: "branch",
+    role: Role::Ref,
+    example: "main",
+    other: "rolecall-untrusted-branch",
+};
+const TAG: Field = Field {
+    name: "tag",
+    role: Role::Ref,
+    example: "v1.0.0",
+    other: "rolecall-untrusted-tag",
+};
+/// The pull request's git ref (format not documented; GitHub's merge ref assumed).
+const PR_REF: Field = Field {
+    name: "pr_ref",
+    role: Role::Ref,
+    example: "refs/pull/42/merge",
+    other: "refs/pull/1337/merge",
+};
+
+macro_rules! forms {
+    ($($name:literal: [$($context:expr),*];)*) => {
+        &[$(SubForm {
+            name: $name,
+            parts: &[
+                Part::Lit("org:"), Part::Field(ORG), Part::Lit(":project:"),
+                Part::Field(PROJECT_ID), Part::Lit(":repo:"), Part::Field(REPO),
+                $($context),*
+            ],
+        },)*]
+    };
+}
+
+pub const PROFILE: Profile = Profile {
+    id: "semaphore",
+    name: "Semaphore",
+    prefixes: &["*.semaphoreci.com"],
+    tenancy: Tenancy::PerTenant {
+        unit: "Semaphore organization",
+    },
+    // `ref_type` is `$SEMAPHORE_GIT_REF_TYPE`: `branch`, `tag` or `pull-request`.
+    subject: forms! {
+        "branch": [Part::Lit(":ref_type:branch:ref:refs/heads/"), Part::Field(BRANCH)];
+        "tag": [Part::Lit(":ref_type:tag:ref:refs/tags/"), Part::Field(TAG)];
+        "pull-request": [Part::Lit(":ref_type:pull-request:ref:"), Part::Field(PR_REF)];
+    },
+    // The organization's URL.
+    default_audiences: &["https://acme.semaphoreci.com"],
+    shared_egress_ips: &[],
+    example_claims: r#"{
+        "iss": "https://acme.semaphoreci.com",
+        "aud": "https://acme.semaphoreci.com",
+        "sub": "org:acme:project:936a5312-a3b8-4921-8b3f-2cec8baac574:repo:payments-api:ref_type:branch:ref:refs/heads/main",
+        "branch": "main",
+        "pr_branch": "",
+        "pr": "",
+        "ref": "refs/heads/main",
+        "ref_type": "branch",
+        "tag": "",
+        "repo": "payments-api",
+        "repo_slug": "acme/payments-api",
+        "org": "acme",
+        "org_id": "d7dd33ad-9317-498c-9cc6-51c250749be7",
+        "prj": "payments-api",
+        "prj_id": "936a5312-a3b8-4921-8b3f-2cec8baac574",
+        "wf_id": "1be81412-6ab8-4fc0-9d0d-7af33335a6ec",
+        "ppl_id": "1e1fcfb5-09c0-487e-b051-2d0b5514c42a",
+        "job_type": "pipeline_job",
+        "job_id": "c117e453-1189-4eaf-b03a-dd6538eb49b2",
+        "trg": "h:f-i:f",
+        "iat": 1767225600,
+        "nbf": 1767225600,
+        "exp": 1767229200
+    }"#,
+};

@@ -1,0 +1,17 @@
+//! Travis CI: facts unknown. No Travis CI OIDC or workload-identity documentation was found
+//! (providers.md §18), so issuer, `sub` grammar and audiences are unknown: no prefixes, no subject
+//! forms, empty example claims. A Travis issuer, if any, must be declared in config.
+
+use crate::providers::{Profile, Tenancy};
+
+pub const PROFILE: Profile = Profile {
+    id: "travis-ci",
+    name: "Travis CI",
+    prefixes: &[],
+    // Unknown; `Shared` is the cautious reading (a missing `sub` is the worse case).
+    tenancy: Tenancy::Shared,
+    subject: &[],
+    default_audiences: &[],
+    shared_egress_ips: &[],
+    example_claims: "{}",
+};
