@@ -1,7 +1,9 @@
 //! One file per rule; the file stem is the rule id in snake case.
 
+pub mod account_root_principal;
 pub mod any_ref_subject;
 pub mod cross_tenant_subject;
+pub mod duplicate_sid;
 pub mod fail_open_condition;
 pub mod invalid_policy_document;
 pub mod key_prefix_mismatch;
@@ -9,15 +11,18 @@ pub mod missing_audience_condition;
 pub mod missing_policy_version;
 pub mod missing_subject_condition;
 pub mod mutable_subject_name;
+pub mod mutable_workflow_ref;
 pub mod notaction_in_allow;
 pub mod outside_declared_scope;
 pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
 pub mod unexposed_claim_condition;
+pub mod unguarded_service_principal;
 pub mod unresolvable_policy_variable;
 pub mod volatile_subject_pin;
 pub mod web_identity_action_missing;
+pub mod wildcard_action;
 pub mod wildcard_principal;
 pub mod wildcard_under_exact_operator;
 
@@ -55,4 +60,34 @@ pub(crate) fn witness_sub(w: &super::Witness) -> &str {
         .get("sub")
         .and_then(|v| v.as_str())
         .unwrap_or_default()
+}
+
+/// A token that sets its own session tags, or its own source identity, that the policy
+/// admits through `view` (for rules about statements granting more than the web identity
+/// action).
+pub(crate) fn self_tagging_witness(
+    ctx: &crate::lint::LintContext<'_>,
+    view: &StatementView<'_>,
+) -> Option<super::Witness> {
+    use crate::request::{SOURCE_IDENTITY_CLAIM, TAGS_CLAIM};
+    use serde_json::json;
+    let tokens = [
+        (
+            TAGS_CLAIM,
+            json!({ "principal_tags": { "team": ["rolecall-outsider"] } }),
+            "a token that sets its own session tags",
+        ),
+        (
+            SOURCE_IDENTITY_CLAIM,
+            json!("rolecall-outsider"),
+            "a token that sets its own source identity",
+        ),
+    ];
+    view.providers.iter().find_map(|p| {
+        tokens.iter().find_map(|(claim, value, who)| {
+            super::witness::with_claims(ctx, view, p, who, |claims| {
+                claims.insert((*claim).to_string(), value.clone());
+            })
+        })
+    })
 }

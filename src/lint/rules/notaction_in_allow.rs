@@ -3,15 +3,9 @@
 //! identity that permission policies may trust. The witness is a token carrying session tags
 //! (or a source identity) that the policy admits.
 
-use serde_json::{json, Map, Value};
-
-use super::key_prefix_mismatch::admitted_with;
 use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::policy::Effect;
-use crate::request::{
-    ASSUME_ROLE_WITH_WEB_IDENTITY, SET_SOURCE_IDENTITY, SOURCE_IDENTITY_CLAIM, TAGS_CLAIM,
-    TAG_SESSION,
-};
+use crate::request::{ASSUME_ROLE_WITH_WEB_IDENTITY, SET_SOURCE_IDENTITY, TAG_SESSION};
 
 pub const RULE: Rule = Rule {
     id: "notaction-in-allow",
@@ -37,26 +31,8 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
         .filter(|a| s.action.applies_to(a))
         .map(|a| format!("`{a}`"))
         .collect();
-        let tokens: [(&str, Value); 2] = [
-            (
-                TAGS_CLAIM,
-                json!({ "principal_tags": { "team": ["rolecall-outsider"] } }),
-            ),
-            (SOURCE_IDENTITY_CLAIM, json!("rolecall-outsider")),
-        ];
         let w = if s.action.applies_to(ASSUME_ROLE_WITH_WEB_IDENTITY) {
-            view.providers.iter().find_map(|p| {
-                tokens.iter().find_map(|(claim, value)| {
-                    let who = if *claim == TAGS_CLAIM {
-                        "a token that sets its own session tags"
-                    } else {
-                        "a token that sets its own source identity"
-                    };
-                    admitted_with(ctx, view, p, who, |claims: &mut Map<String, Value>| {
-                        claims.insert((*claim).to_string(), value.clone());
-                    })
-                })
-            })
+            super::self_tagging_witness(ctx, view)
         } else {
             None
         };
