@@ -157,7 +157,7 @@ fn lint_file(path: &Path, named: bool, config: &Config) -> Result<Vec<Located>, 
     }
     let lines = Arc::new(json::LineIndex::new(&text));
     let mut out = Vec::new();
-    for doc in input::documents(&root) {
+    input::for_each_document(&root, |doc| {
         let origin = match &doc.role {
             Some(r) => format!("{name}#{r}"),
             None => name.clone(),
@@ -179,7 +179,7 @@ fn lint_file(path: &Path, named: bool, config: &Config) -> Result<Vec<Located>, 
                 f,
             ));
         }
-    }
+    });
     Ok(out)
 }
 

@@ -53,30 +53,38 @@ pub fn kind(root: &Node) -> FileKind {
 
 /// Split a parsed file into its trust policies.
 pub fn documents(root: &Node) -> Vec<Document> {
-    match kind(root) {
-        FileKind::Policy | FileKind::Other => vec![Document {
-            role: None,
-            result: policy::from_node(root, ""),
-            embedded: None,
-        }],
-        FileKind::GetRole => root
-            .get("Role")
-            .map(|r| vec![role_document(r, "/Role")])
-            .unwrap_or_default(),
-        FileKind::ListRoles => roles(root, "Roles"),
-        FileKind::AccountDump => roles(root, "RoleDetailList"),
-    }
+    let mut out = Vec::new();
+    for_each_document(root, |d| out.push(d));
+    out
 }
 
-fn roles(root: &Node, member: &str) -> Vec<Document> {
-    let Some(items) = root.get(member).and_then(Node::as_array) else {
-        return Vec::new();
+/// Call `visit` with each trust policy of a parsed file, one at a time, so a whole-account
+/// dump never holds every parsed policy at once.
+pub fn for_each_document(root: &Node, mut visit: impl FnMut(Document)) {
+    let member = match kind(root) {
+        FileKind::Policy | FileKind::Other => {
+            visit(Document {
+                role: None,
+                result: policy::from_node(root, ""),
+                embedded: None,
+            });
+            return;
+        }
+        FileKind::GetRole => {
+            if let Some(r) = root.get("Role") {
+                visit(role_document(r, "/Role"));
+            }
+            return;
+        }
+        FileKind::ListRoles => "Roles",
+        FileKind::AccountDump => "RoleDetailList",
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, r)| role_document(r, &format!("/{member}/{i}")))
-        .collect()
+    let Some(items) = root.get(member).and_then(Node::as_array) else {
+        return;
+    };
+    for (i, r) in items.iter().enumerate() {
+        visit(role_document(r, &format!("/{member}/{i}")));
+    }
 }
 
 fn role_document(role: &Node, pointer: &str) -> Document {

@@ -12,20 +12,39 @@ use super::Located;
 pub const SCHEMA_VERSION: u32 = 1;
 
 pub fn render(located: &[Located], baselined: usize) -> String {
-    let findings: Vec<Value> = located.iter().map(finding).collect();
+    use std::fmt::Write;
+    // Written finding by finding: an account dump can have tens of thousands, and one big
+    // `Value` of all of them would cost more memory than linting did.
     let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
-    let doc = json!({
-        "version": SCHEMA_VERSION,
-        "findings": findings,
-        "summary": {
-            "errors": count(Severity::Error),
-            "warnings": count(Severity::Warning),
-            "notes": count(Severity::Note),
-            "baselined": baselined,
-        },
+    let mut text = format!("{{\n  \"version\": {SCHEMA_VERSION},\n  \"findings\": [");
+    for (i, l) in located.iter().enumerate() {
+        let one = serde_json::to_string_pretty(&finding(l)).unwrap_or_default();
+        text.push_str(if i == 0 { "\n" } else { ",\n" });
+        for (j, line) in one.lines().enumerate() {
+            if j > 0 {
+                text.push('\n');
+            }
+            text.push_str("    ");
+            text.push_str(line);
+        }
+    }
+    text.push_str(if located.is_empty() {
+        "],\n"
+    } else {
+        "\n  ],\n"
     });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
+    let summary = json!({
+        "errors": count(Severity::Error),
+        "warnings": count(Severity::Warning),
+        "notes": count(Severity::Note),
+        "baselined": baselined,
+    });
+    let summary = serde_json::to_string_pretty(&summary).unwrap_or_default();
+    let _ = write!(
+        text,
+        "  \"summary\": {}\n}}\n",
+        summary.replace('\n', "\n  ")
+    );
     text
 }
 
