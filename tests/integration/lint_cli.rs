@@ -1090,3 +1090,40 @@ fn a_missing_path_exits_2() {
     assert_eq!(r.code, 2, "{}", show(&r));
     assert!(r.stderr.contains("no-such-file.json"), "{}", show(&r));
 }
+
+#[test]
+fn a_declared_self_hosted_instance_gets_its_kind_rules() {
+    let dir = TempDir::new().unwrap();
+    // GitLab self-managed: unknown to the built-in profiles until declared.
+    let policy = write(
+        &dir,
+        "gitlab.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+            "Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},
+            "Action":"sts:AssumeRoleWithWebIdentity",
+            "Condition":{"StringEquals":{"gitlab.example.com:aud":"https://gitlab.example.com"},
+                         "StringLike":{"gitlab.example.com:sub":"project_path:platform/*"}}}]}"#,
+    );
+    let bare = json_of(&run(&["lint", &policy, "--format", "json"]));
+    assert!(
+        of_rule(&bare, "tenant-wide-subject").is_empty(),
+        "without the declaration the grammar is unknown: {bare}"
+    );
+    let config = write(
+        &dir,
+        "rolecall.toml",
+        "[[provider]]\nkind = \"gitlab\"\nissuer = \"https://gitlab.example.com\"\n",
+    );
+    let declared = json_of(&run(&[
+        "lint", &policy, "--format", "json", "--config", &config,
+    ]));
+    let f = of_rule(&declared, "tenant-wide-subject");
+    assert_eq!(f.len(), 1, "{declared}");
+    assert_eq!(
+        f[0]["severity"], "warning",
+        "a self-hosted instance is one tenant"
+    );
+    let sub = f[0]["witness"]["claims"]["sub"].as_str().unwrap();
+    assert!(sub.starts_with("project_path:platform/"), "{sub}");
+    assert!(of_rule(&declared, "cross-tenant-subject").is_empty());
+}

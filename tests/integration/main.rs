@@ -14,6 +14,8 @@ mod cli;
 mod common;
 /// Runs every declarative case under `corpus/eval/` and reports every mismatch.
 mod corpus;
+/// Generated README text (the rules table) matches the code.
+mod docs;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
 mod lint;
 /// The `lint` command: formats (text, json, sarif, github, bitbucket), exit codes, config.
