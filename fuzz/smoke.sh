@@ -23,6 +23,7 @@ RUSTFLAGS="-Cpasses=sancov-module \
 -Cllvm-args=-simplifycfg-branch-fold-threshold=0 \
 --cfg fuzzing -Cdebug-assertions -Ccodegen-units=1" \
 cargo build --release --manifest-path "$here/Cargo.toml" --target "$triple" \
+    --target-dir "$here/target" \
     --config 'profile.release.debug="line-tables-only"' --bins
 
 [ -d "$here/corpus" ] || "$here/seed.sh"
