@@ -67,11 +67,64 @@ pub enum Matcher {
     /// `*lit`
     Suffix(String),
     /// `*lit*`
-    Contains(String),
+    Contains(Needle),
     /// `*` alone (or `**`…): matches everything.
     Any,
     /// Anything else.
-    General(General),
+    General(Box<General>),
+}
+
+/// A literal with a precompiled substring searcher: building a searcher per call costs more
+/// than the search itself on values as short as a `sub`.
+#[derive(Clone)]
+pub struct Needle {
+    text: String,
+    /// Boxed: a searcher is a few hundred bytes, and matchers are held by the thousand.
+    finder: Box<memmem::Finder<'static>>,
+}
+
+impl Needle {
+    pub fn new(text: &str) -> Self {
+        Needle {
+            text: text.to_string(),
+            finder: Box::new(memmem::Finder::new(text.as_bytes()).into_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Byte offset of the leftmost occurrence in `haystack`.
+    pub fn find(&self, haystack: &str) -> Option<usize> {
+        self.finder.find(haystack.as_bytes())
+    }
+}
+
+impl PartialEq for Needle {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Needle {}
+
+impl std::fmt::Debug for Needle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text.fmt(f)
+    }
+}
+
+impl From<&str> for Needle {
+    fn from(s: &str) -> Self {
+        Needle::new(s)
+    }
+}
+
+impl From<String> for Needle {
+    fn from(s: String) -> Self {
+        Needle::new(&s)
+    }
 }
 
 /// The general form: segments separated by `*`.
@@ -92,7 +145,10 @@ pub struct General {
 struct Segment {
     parts: Vec<Part>,
     /// The segment's text when it has no `?`, for memmem search.
-    literal: Option<String>,
+    literal: Option<Needle>,
+    /// With `?` inside: the longest literal part (its index in `parts`), searched with memmem
+    /// to find candidate positions instead of trying every position.
+    anchor: Option<(usize, Needle)>,
     /// Minimum length in bytes.
     min_len: usize,
 }
@@ -116,7 +172,12 @@ impl Matcher {
         if !has_question {
             let lits: Vec<String> = segments
                 .iter()
-                .map(|s| s.literal.clone().unwrap_or_default())
+                .map(|s| {
+                    s.literal
+                        .as_ref()
+                        .map(|n| n.as_str().to_string())
+                        .unwrap_or_default()
+                })
                 .collect();
             match lits.as_slice() {
                 [only] => return Matcher::Exact(only.clone()),
@@ -127,7 +188,7 @@ impl Matcher {
                     return if mid.is_empty() {
                         Matcher::Any
                     } else {
-                        Matcher::Contains(mid.clone())
+                        Matcher::Contains(Needle::new(mid))
                     }
                 }
                 _ => {}
@@ -136,7 +197,7 @@ impl Matcher {
                 return Matcher::Any;
             }
         }
-        Matcher::General(General::new(segments))
+        Matcher::General(Box::new(General::new(segments)))
     }
 
     /// Does `value` match?
@@ -145,7 +206,7 @@ impl Matcher {
             Matcher::Exact(s) => value == s,
             Matcher::Prefix(p) => value.starts_with(p.as_str()),
             Matcher::Suffix(s) => value.ends_with(s.as_str()),
-            Matcher::Contains(s) => memmem::find(value.as_bytes(), s.as_bytes()).is_some(),
+            Matcher::Contains(n) => n.find(value).is_some(),
             Matcher::Any => true,
             Matcher::General(g) => g.is_match(value),
         }
@@ -200,9 +261,22 @@ fn split_segments(tokens: &[Token]) -> Vec<Segment> {
 impl Segment {
     fn new(parts: Vec<Part>) -> Self {
         let literal = match parts.as_slice() {
-            [] => Some(String::new()),
-            [Part::Lit(s)] => Some(s.clone()),
+            [] => Some(Needle::new("")),
+            [Part::Lit(s)] => Some(Needle::new(s)),
             _ => None,
+        };
+        let anchor = if literal.is_some() {
+            None
+        } else {
+            parts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| match p {
+                    Part::Lit(s) => Some((i, s)),
+                    Part::AnyChar => None,
+                })
+                .max_by_key(|(i, s)| (s.len(), *i))
+                .map(|(i, s)| (i, Needle::new(s)))
         };
         let min_len = parts
             .iter()
@@ -214,6 +288,7 @@ impl Segment {
         Segment {
             parts,
             literal,
+            anchor,
             min_len,
         }
     }
@@ -243,8 +318,26 @@ impl Segment {
     /// Leftmost occurrence in `text`: (start, end) byte offsets.
     fn find(&self, text: &str) -> Option<(usize, usize)> {
         if let Some(lit) = &self.literal {
-            let start = memmem::find(text.as_bytes(), lit.as_bytes())?;
-            return Some((start, start + lit.len()));
+            let start = lit.find(text)?;
+            return Some((start, start + lit.as_str().len()));
+        }
+        if let Some((index, needle)) = &self.anchor {
+            // Each occurrence of the anchor fixes where the segment would start (the parts
+            // before it have a fixed number of characters), and starts grow with occurrences,
+            // so the first one that matches is the leftmost.
+            // Occurrences may overlap (`bbb` twice in `bbbb`), so search again one character
+            // after each hit rather than with memmem's non-overlapping iterator.
+            let mut from = 0;
+            while let Some(found) = text.get(from..).and_then(|rest| needle.find(rest)) {
+                let at = from + found;
+                if let Some(start) = self.start_before(text, at, *index) {
+                    if let Some(len) = text.get(start..).and_then(|rest| self.match_at(rest)) {
+                        return Some((start, start + len));
+                    }
+                }
+                from = at + text.get(at..)?.chars().next()?.len_utf8();
+            }
+            return None;
         }
         for (start, _) in text.char_indices() {
             if text.len() - start < self.min_len {
@@ -257,11 +350,30 @@ impl Segment {
         None
     }
 
+    /// Where the segment starts if its part `index` sits at byte `at`: walk back over the
+    /// parts before it.
+    fn start_before(&self, text: &str, mut at: usize, index: usize) -> Option<usize> {
+        for part in self.parts.get(..index)?.iter().rev() {
+            let before = text.get(..at)?;
+            match part {
+                Part::Lit(s) => {
+                    if !before.ends_with(s.as_str()) {
+                        return None;
+                    }
+                    at -= s.len();
+                }
+                Part::AnyChar => at -= before.chars().next_back()?.len_utf8(),
+            }
+        }
+        Some(at)
+    }
+
     /// If the segment matches at the very end of `text`, the byte offset where it starts.
     /// Tries candidate starts from the right; `?` makes the byte length vary.
     fn match_suffix(&self, text: &str) -> Option<usize> {
         if let Some(lit) = &self.literal {
-            return text.ends_with(lit.as_str()).then(|| text.len() - lit.len());
+            let lit = lit.as_str();
+            return text.ends_with(lit).then(|| text.len() - lit.len());
         }
         let chars_needed = self
             .parts
@@ -313,7 +425,12 @@ impl General {
         let mut start = 0;
         let mut end = value.len();
         if let Some(head) = &self.head {
-            match head.match_at(value) {
+            let consumed = match &head.literal {
+                // The common head (`repo:acme/`, `{uuid}`) is plain text.
+                Some(lit) => value.starts_with(lit.as_str()).then(|| lit.as_str().len()),
+                None => head.match_at(value),
+            };
+            match consumed {
                 Some(len) => start = len,
                 None => return false,
             }

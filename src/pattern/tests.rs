@@ -68,3 +68,12 @@ fn general_form_places_segments_without_backtracking() {
     assert!(!wildcard_match("*a*a*a*a*a*a*b", &long));
     assert!(wildcard_match("*a*a*a*a*a*a*", &long));
 }
+
+#[test]
+fn anchored_segments_find_overlapping_occurrences() {
+    // Found by the property test against the regex oracle while adding memmem anchors to
+    // `?` segments: memmem's iterator skips overlapping hits, and `bbb` sits at 0 and at 1.
+    assert!(wildcard_match("*bbb?a*", "bbbbba"));
+    assert!(wildcard_match("*bb?$***b", "bbba$b"));
+    assert!(!wildcard_match("*bbb?a*", "bbbbbb"));
+}
