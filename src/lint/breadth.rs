@@ -27,21 +27,55 @@ pub(crate) fn analyse(
     if !view.allows_web_identity() || view.on_claim(p, "sub").next().is_none() {
         return out;
     }
+    let Some(profile) = p.profile else {
+        return out;
+    };
+    // Forms that name no caller at all (a custom template of only `job_workflow_ref`), and
+    // forms that name the tenant but no project (`repository_owner:acme`).
+    let has = |f: &crate::providers::SubForm, r: Role| f.fields().any(|x| x.role == r);
+    let forms_where = |want: &dyn Fn(&crate::providers::SubForm) -> bool| Target {
+        forms: profile
+            .subject
+            .iter()
+            .filter(|f| want(f))
+            .map(|f| f.name)
+            .collect(),
+        ..Target::default()
+    };
     if p.is_shared() {
-        out.cross_tenant = witness::subject(ctx, view, p, &Target::roles(&[Role::Tenant]));
+        out.cross_tenant =
+            witness::subject(ctx, view, p, &Target::roles(&[Role::Tenant])).or_else(|| {
+                let caller_free = forms_where(&|f| !has(f, Role::Tenant) && !has(f, Role::Project));
+                witness::subject(ctx, view, p, &caller_free).map(|w| Witness {
+                    who: format!(
+                        "{}: this subject does not name the calling repository, so any \
+                         repository that can run it presents the same one",
+                        w.who
+                    ),
+                    ..w
+                })
+            });
         if out.cross_tenant.is_some() {
             return out;
         }
     }
     let keep_tenant = |c: &Candidate| keeps(c, &[Role::Tenant]);
     out.tenant_wide =
-        witness::subject_where(ctx, view, p, &Target::roles(&[Role::Project]), &keep_tenant);
+        witness::subject_where(ctx, view, p, &Target::roles(&[Role::Project]), &keep_tenant)
+            .or_else(|| {
+                let owner_only = forms_where(&|f| has(f, Role::Tenant) && !has(f, Role::Project));
+                witness::subject_where(ctx, view, p, &owner_only, &keep_tenant).map(|w| Witness {
+                    who: format!(
+                        "{}: this subject names only the owner, so every repository of the \
+                         owner presents it",
+                        w.who
+                    ),
+                    ..w
+                })
+            });
     if out.tenant_wide.is_some() {
         return out;
     }
-    let Some(profile) = p.profile else {
-        return out;
-    };
     let has_refs = profile.subject.iter().any(|f| {
         f.name.starts_with("pull-request")
             || f.name == "merge-request"

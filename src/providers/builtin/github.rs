@@ -48,8 +48,21 @@ const ENVIRONMENT: Field = Field {
     other: "rolecall-other-environment",
 };
 
+const VISIBILITY: Field = Field {
+    name: "repository_visibility",
+    role: Role::Other,
+    example: "private",
+    other: "public",
+};
+const WORKFLOW: Field = Field {
+    name: "job_workflow_ref",
+    role: Role::Other,
+    example: "acme/deploy/.github/workflows/deploy.yml@refs/heads/main",
+    other: "acme/deploy/.github/workflows/deploy.yml@refs/heads/rolecall-untrusted-branch",
+};
+
 macro_rules! forms {
-    ($($name:literal: [$($context:expr),*];)*) => {
+    ($($name:literal: [$($context:expr),*];)* custom: [$($custom:expr),* $(,)?]) => {
         &[
             $(SubForm {
                 name: $name,
@@ -66,6 +79,7 @@ macro_rules! forms {
                     $($context),*
                 ],
             },)*
+            $($custom,)*
         ]
     };
 }
@@ -85,6 +99,38 @@ pub const PROFILE: Profile = Profile {
         "tag": [Part::Lit(":ref:refs/tags/"), Part::Field(TAG)];
         "environment": [Part::Lit(":environment:"), Part::Field(ENVIRONMENT)];
         "pull-request": [Part::Lit(":pull_request")];
+        custom: [
+            // Custom subject templates (`PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`):
+            // `key:value` pairs in the configured order. The common ones:
+            SubForm { name: "custom-owner", parts: &[Part::Lit("repository_owner:"), Part::Field(OWNER)] },
+            SubForm {
+                name: "custom-owner-visibility",
+                parts: &[
+                    Part::Lit("repository_owner:"), Part::Field(OWNER),
+                    Part::Lit(":repository_visibility:"), Part::Field(VISIBILITY),
+                ],
+            },
+            SubForm { name: "custom-owner-id", parts: &[Part::Lit("repository_owner_id:"), Part::Field(OWNER_ID)] },
+            SubForm { name: "custom-repo-id", parts: &[Part::Lit("repository_id:"), Part::Field(REPO_ID)] },
+            SubForm {
+                name: "custom-environment-owner",
+                parts: &[
+                    Part::Lit("environment:"), Part::Field(ENVIRONMENT),
+                    Part::Lit(":repository_owner:"), Part::Field(OWNER),
+                ],
+            },
+            SubForm {
+                name: "custom-repo-environment-workflow",
+                parts: &[
+                    Part::Lit("repo:"), Part::Field(OWNER), Part::Lit("/"), Part::Field(REPO),
+                    Part::Lit(":environment:"), Part::Field(ENVIRONMENT),
+                    Part::Lit(":job_workflow_ref:"), Part::Field(WORKFLOW),
+                ],
+            },
+            // Names the called reusable workflow, not the caller: any repository that can
+            // call it presents the same subject.
+            SubForm { name: "custom-workflow", parts: &[Part::Lit("job_workflow_ref:"), Part::Field(WORKFLOW)] },
+        ]
     },
     default_audiences: &["sts.amazonaws.com"],
     shared_egress_ips: &[],
