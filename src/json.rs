@@ -278,6 +278,9 @@ fn convert(v: ast::Value<'_>) -> Node {
 
 /// Escape one reference token for a JSON pointer (RFC 6901).
 pub fn pointer_token(token: &str) -> String {
+    if !token.contains(['~', '/']) {
+        return token.to_string();
+    }
     token.replace('~', "~0").replace('/', "~1")
 }
 

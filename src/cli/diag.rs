@@ -30,6 +30,17 @@ impl IndexedSource {
     }
 }
 
+impl IndexedSource {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
 impl SourceCode for IndexedSource {
     fn read_span<'a>(
         &'a self,

@@ -11,7 +11,7 @@ use rolecall::json;
 use rolecall::lint::input::{self, FileKind};
 use rolecall::lint::{self, Config, Severity};
 
-use super::diag::Diag;
+use super::diag::{Diag, IndexedSource};
 use super::output::lint::{render, Located};
 use super::{emit, fail, input as files};
 
@@ -145,11 +145,12 @@ fn lint_file(path: &Path, named: bool, config: &Config) -> Result<Vec<Located>, 
     let root = match input::parse_file(&text) {
         Ok(root) => root,
         Err(errors) => {
+            let source = IndexedSource::new(&name, &text, Arc::new(json::LineIndex::new(&text)));
             return Err(errors
                 .0
                 .first()
-                .map(|e| super::load::policy_error(e, &name, &text))
-                .unwrap_or_else(|| Diag::error("rolecall::invalid_json", name.clone())))
+                .map(|e| super::load::policy_error(e, &source))
+                .unwrap_or_else(|| Diag::error("rolecall::invalid_json", name.clone())));
         }
     };
     if !named && input::kind(&root) == FileKind::Other {

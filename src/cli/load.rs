@@ -3,33 +3,69 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use rolecall::json::{self, JsonError};
+use rolecall::json::{self, JsonError, LineIndex};
 use rolecall::policy::{self, Policy, PolicyError};
 use serde_json::{Map, Value};
 
-use super::diag::Diag;
+use super::diag::{Diag, IndexedSource};
 use super::input;
 
 /// A policy and the text it came from (kept for rendering spans).
 pub struct LoadedPolicy {
     pub name: String,
     pub text: Arc<String>,
+    /// One line index for every location in the file.
+    pub lines: Arc<LineIndex>,
     pub policy: Policy,
 }
+
+impl LoadedPolicy {
+    pub fn source(&self) -> IndexedSource {
+        IndexedSource::new(&self.name, &self.text, Arc::clone(&self.lines))
+    }
+}
+
+/// At most this many error diagnostics are printed for one file; the rest are counted.
+pub const MAX_ERRORS_SHOWN: usize = 20;
 
 pub fn policy(path: &Path) -> Result<LoadedPolicy, Vec<Diag>> {
     let name = input::name(path);
     let bytes = input::read(path).map_err(|d| vec![d])?;
     let text = utf8(&bytes, &name).map_err(|d| vec![d])?;
     let text = Arc::new(text);
+    let lines = Arc::new(LineIndex::new(&text));
     match policy::parse(&text) {
-        Ok(policy) => Ok(LoadedPolicy { name, text, policy }),
-        Err(errors) => Err(errors
-            .0
-            .iter()
-            .map(|e| policy_error(e, &name, &text))
-            .collect()),
+        Ok(policy) => Ok(LoadedPolicy {
+            name,
+            text,
+            lines,
+            policy,
+        }),
+        Err(errors) => {
+            let source = IndexedSource::new(&name, &text, lines);
+            Err(policy_errors(&errors.0, &source))
+        }
     }
+}
+
+/// Diagnostics for a file's errors: the first few in full, then a count.
+pub fn policy_errors(errors: &[PolicyError], source: &IndexedSource) -> Vec<Diag> {
+    let mut out: Vec<Diag> = errors
+        .iter()
+        .take(MAX_ERRORS_SHOWN)
+        .map(|e| policy_error(e, source))
+        .collect();
+    if errors.len() > MAX_ERRORS_SHOWN {
+        out.push(Diag::error(
+            "rolecall::more_errors",
+            format!(
+                "{}: {} more error(s) not shown",
+                source.name(),
+                errors.len() - MAX_ERRORS_SHOWN
+            ),
+        ));
+    }
+    out
 }
 
 fn utf8(bytes: &[u8], name: &str) -> Result<String, Diag> {
@@ -50,15 +86,16 @@ fn utf8(bytes: &[u8], name: &str) -> Result<String, Diag> {
     })
 }
 
-pub fn policy_error(e: &PolicyError, name: &str, text: &Arc<String>) -> Diag {
+pub fn policy_error(e: &PolicyError, source: &IndexedSource) -> Diag {
     let code = if e.is_malformed_policy() {
         "rolecall::MalformedPolicyDocument"
     } else {
         "rolecall::invalid_json"
     };
-    let (line, col) = json::line_col(text, e.loc.span.start);
+    let (line, col) = source.line_col(e.loc.span.start);
+    let name = source.name();
     let mut d = Diag::error(code, format!("{name}:{line}:{col}: {e}"))
-        .in_source(name, text)
+        .in_indexed_source(source.clone())
         .primary(e.loc.span.clone(), label_for(e));
     if let Some(first) = &e.related {
         d = d.label(first.span.clone(), "first here");

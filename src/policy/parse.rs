@@ -38,7 +38,7 @@ pub fn parse(text: &str) -> Result<Policy, PolicyErrors> {
 /// files, such as an account dump). `pointer` is the node's own JSON pointer.
 pub fn from_node(root: &Node, pointer: &str) -> Result<Policy, PolicyErrors> {
     let mut p = Parser::default();
-    p.scan(root, pointer);
+    p.scan(root, pointer, &mut Vec::new());
     let policy = p.policy(root, pointer);
     match policy {
         Some(policy) if p.errors.is_empty() => Ok(Policy {
@@ -56,6 +56,44 @@ pub fn from_node(root: &Node, pointer: &str) -> Result<Policy, PolicyErrors> {
 struct Parser {
     errors: Vec<PolicyError>,
     warnings: Vec<PolicyWarning>,
+}
+
+/// One step down a JSON tree.
+enum Step<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+fn render(base: &str, path: &[Step<'_>]) -> String {
+    let mut out = base.to_string();
+    for step in path {
+        out.push('/');
+        match step {
+            Step::Key(k) => out.push_str(&json::pointer_token(k)),
+            Step::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// The index of each key's first occurrence (a map, so huge objects stay linear).
+fn first_occurrences(members: &[Member]) -> std::collections::HashMap<&str, usize> {
+    let mut firsts = std::collections::HashMap::with_capacity(members.len());
+    for (i, m) in members.iter().enumerate() {
+        firsts.entry(m.key.as_str()).or_insert(i);
+    }
+    firsts
+}
+
+/// The first character IAM does not allow in a policy (R1.13), if any.
+fn disallowed(s: &str) -> Option<char> {
+    if s.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return None;
+    }
+    s.chars()
+        .find(|c| !matches!(*c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}'))
 }
 
 fn child(pointer: &str, token: &str) -> String {
@@ -76,39 +114,45 @@ impl Parser {
     }
 
     /// Whole-tree checks: duplicate keys anywhere, and characters IAM does not allow (R1.13).
-    fn scan(&mut self, node: &Node, pointer: &str) {
+    /// The JSON pointer is built only when something is wrong: `path` holds the way down.
+    fn scan<'n>(&mut self, node: &'n Node, base: &str, path: &mut Vec<Step<'n>>) {
         match &node.kind {
-            Kind::String(s) => self.check_chars(s, loc(pointer, node)),
+            Kind::String(s) => {
+                if let Some(ch) = disallowed(s) {
+                    let at = Loc::new(render(base, path), node.span.clone());
+                    self.error(E::DisallowedCharacter { ch }, at);
+                }
+            }
             Kind::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.scan(item, &child(pointer, &i.to_string()));
+                    path.push(Step::Index(i));
+                    self.scan(item, base, path);
+                    path.pop();
                 }
             }
             Kind::Object(members) => {
+                let firsts = first_occurrences(members);
                 for (i, m) in members.iter().enumerate() {
-                    let here = child(pointer, &m.key);
-                    self.check_chars(&m.key, Loc::new(here.clone(), m.key_span.clone()));
-                    let earlier = members.iter().take(i).find(|e| e.key == m.key);
-                    if let Some(first) = earlier {
+                    path.push(Step::Key(&m.key));
+                    if let Some(ch) = disallowed(&m.key) {
+                        let at = Loc::new(render(base, path), m.key_span.clone());
+                        self.error(E::DisallowedCharacter { ch }, at);
+                    }
+                    let first = firsts.get(m.key.as_str()).copied().unwrap_or(i);
+                    if first != i {
+                        let here = render(base, path);
+                        let earlier = members.get(first).map_or(0..0, |f| f.key_span.clone());
                         self.errors.push(PolicyError {
                             kind: E::DuplicateKey { key: m.key.clone() },
                             loc: Loc::new(here.clone(), m.key_span.clone()),
-                            related: Some(Loc::new(here.clone(), first.key_span.clone())),
+                            related: Some(Loc::new(here, earlier)),
                         });
                     }
-                    self.scan(&m.value, &here);
+                    self.scan(&m.value, base, path);
+                    path.pop();
                 }
             }
             _ => {}
-        }
-    }
-
-    fn check_chars(&mut self, s: &str, at: Loc) {
-        let bad = s
-            .chars()
-            .find(|c| !matches!(*c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}'));
-        if let Some(ch) = bad {
-            self.error(E::DisallowedCharacter { ch }, at);
         }
     }
 

@@ -1,7 +1,6 @@
 //! `check --format json`: a stable, versioned object.
 
 use rolecall::eval::{ActionOutcome, ConditionTrace, Reason, StatementTrace};
-use rolecall::json::line_col;
 use rolecall::policy::Loc;
 use rolecall::request::ContextValue;
 use rolecall::token::{Signature, Token};
@@ -99,7 +98,7 @@ fn sid(s: &StatementTrace) -> Value {
 }
 
 fn location(loaded: &LoadedPolicy, l: &Loc) -> Value {
-    let (line, column) = line_col(&loaded.text, l.span.start);
+    let (line, column) = loaded.lines.line_col(&loaded.text, l.span.start);
     json!({
         "file": loaded.name,
         "pointer": l.pointer,

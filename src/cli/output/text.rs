@@ -65,7 +65,7 @@ pub fn check(loaded: &LoadedPolicy, report: &CheckReport, token: Option<&Token>)
         out.push_str(
             &Diag::error("rolecall::warning", w.kind.to_string())
                 .with_severity(Severity::Warning)
-                .in_source(&loaded.name, &loaded.text)
+                .in_indexed_source(loaded.source())
                 .primary(w.loc.span.clone(), "")
                 .render(),
         );
@@ -149,8 +149,10 @@ fn trace(loaded: &LoadedPolicy, report: &CheckReport) -> Vec<Diag> {
             "the policy has no Allow statement: everything is implicitly denied",
         )];
     }
-    allows
-        .into_iter()
+    let shown = crate::cli::load::MAX_ERRORS_SHOWN;
+    let mut diags: Vec<Diag> = allows
+        .iter()
+        .take(shown)
         .map(|s| {
             statement_diag(
                 loaded,
@@ -159,7 +161,17 @@ fn trace(loaded: &LoadedPolicy, report: &CheckReport) -> Vec<Diag> {
                 Severity::Error,
             )
         })
-        .collect()
+        .collect();
+    if allows.len() > shown {
+        diags.push(Diag::error(
+            "rolecall::more_statements",
+            format!(
+                "{} more Allow statement(s) do not apply either (see --format json)",
+                allows.len() - shown
+            ),
+        ));
+    }
+    diags
 }
 
 fn statement_diag(
@@ -174,7 +186,7 @@ fn statement_diag(
     };
     let mut diag = Diag::error(code, message)
         .with_severity(severity)
-        .in_source(&loaded.name, &loaded.text);
+        .in_indexed_source(loaded.source());
     diag = match &s.principal_match {
         Some(loc) => diag.label(loc.span.clone(), "principal matches the caller"),
         None => diag.primary(
