@@ -438,3 +438,43 @@ fn missing_required_arguments_exit_two() {
     assert_eq!(r.code, 2, "{}", show(&r));
     assert!(r.stdout.is_empty(), "{}", show(&r));
 }
+
+#[test]
+fn a_policy_with_thousands_of_statements_gets_a_bounded_answer() {
+    // Regression: each "does not apply" diagnostic once built its own line index of the
+    // whole file, and a 12,448-statement policy ran out of memory.
+    let statements: Vec<String> = (0..5000)
+        .map(|i| {
+            format!(
+                r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/api.bitbucket.org/2.0/workspaces/bbcitest/pipelines-config/identity/oidc"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"api.bitbucket.org/2.0/workspaces/bbcitest/pipelines-config/identity/oidc:sub":"{{00000000-0000-4000-8000-{i:012}}}:*"}}}}}}"#
+            )
+        })
+        .collect();
+    let policy = format!(
+        "{{\"Version\":\"2012-10-17\",\"Statement\":[\n{}\n]}}",
+        statements.join(",\n")
+    );
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("many.json");
+    std::fs::write(&path, policy).unwrap();
+    let r = run(
+        &[
+            "check",
+            path.to_str().unwrap(),
+            "--claims",
+            "corpus/tokens/bitbucket-seed.claims.json",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout.contains("4980 more Allow statement(s)"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stdout.len() < 200_000,
+        "output is {} bytes",
+        r.stdout.len()
+    );
+}
