@@ -1,13 +1,14 @@
 #!/bin/sh
 # Seed each fuzz target's corpus from the repository's corpus/ (fuzz/corpus/ is gitignored).
 # Usage: fuzz/seed.sh   (from anywhere; needs only a POSIX shell; uses jq when present to pull
-# the inline policies and claims out of corpus/eval cases)
+# the inline policies and claims out of corpus/eval and corpus/lint cases, and to wrap policies
+# in the IAM output `lint` reads)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 src="$root/corpus"
 out="$here/corpus"
-mkdir -p "$out/parse_policy" "$out/matcher" "$out/token_decode" "$out/check"
+mkdir -p "$out/parse_policy" "$out/matcher" "$out/token_decode" "$out/check" "$out/lint"
 
 seed() { # seed <target> <name>  (content on stdin)
     cat > "$out/$1/$2"
@@ -17,6 +18,12 @@ seed() { # seed <target> <name>  (content on stdin)
 for f in "$src"/policies/*/*.json "$src"/eval/*/*.json; do
     [ -f "$f" ] || continue
     seed parse_policy "$(basename "$(dirname "$f")")-$(basename "$f")" < "$f"
+done
+
+# lint: every policy file as it is.
+for f in "$src"/policies/*/*.json; do
+    [ -f "$f" ] || continue
+    seed lint "$(basename "$(dirname "$f")")-$(basename "$f")" < "$f"
 done
 
 # token_decode: every token.
@@ -47,6 +54,31 @@ if command -v jq >/dev/null 2>&1; then
     done
 fi
 
+# lint: each inline policy of the eval and lint cases (and each policy file) alone, as
+# `aws iam get-role` output (a JSON object), and as a one-role account dump with the policy
+# URL-encoded the way the IAM API returns it.
+if command -v jq >/dev/null 2>&1; then
+    for f in "$src"/policies/*/*.json "$src"/eval/*/*.json "$src"/lint/*/*.json; do
+        [ -f "$f" ] || continue
+        case $f in
+        "$src"/policies/*) pol=$(jq -c '.' "$f" 2>/dev/null) || continue ;;
+        *) pol=$(jq -c '.policy // empty' "$f") ;;
+        esac
+        [ -n "$pol" ] || continue
+        kind=$(basename "$(dirname "$(dirname "$f")")")
+        name="$kind-$(basename "$(dirname "$f")")-$(basename "$f" .json)"
+        case $f in "$src"/policies/*) ;; *) printf '%s' "$pol" | seed lint "$name.json" ;; esac
+        printf '%s' "$pol" | jq -c --arg n "$name" \
+            '{Role: {Path: "/", RoleName: $n, Arn: ("arn:aws:iam::123456789012:role/" + $n),
+                     AssumeRolePolicyDocument: .}}' | seed lint "$name.get-role.json"
+        printf '%s' "$pol" | jq -c --arg n "$name" \
+            '{UserDetailList: [], GroupDetailList: [], Policies: [],
+              RoleDetailList: [{Path: "/", RoleName: $n, Tags: [], RolePolicyList: [],
+                                AssumeRolePolicyDocument: (tojson | @uri)}]}' |
+            seed lint "$name.account.json"
+    done
+fi
+
 # matcher: `pattern NUL value` pairs from the providers' subjects.
 m() { printf '%s\0%s' "$2" "$3" | seed matcher "$1"; }
 m bb_match '{1de489be-ce6a-42a0-a8c8-eadbf1174ac7}:*' '{1de489be-ce6a-42a0-a8c8-eadbf1174ac7}:{bd715740-c970-486b-b68a-b421ec2a1f8b}:{759de0c6-eaee-4eaa-b7a6-c507eec759a7}'
@@ -58,6 +90,6 @@ m eks 'system:serviceaccount:payments:*' 'system:serviceaccount:payments:invoice
 m patho '*a*a*a*a*a*a?b*' 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab'
 m unicode 'a?b*é' 'a😀bxé'
 
-for t in parse_policy matcher token_decode check; do
+for t in parse_policy matcher token_decode check lint; do
     echo "$t: $(ls "$out/$t" | wc -l) inputs in $out/$t"
 done

@@ -12,7 +12,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${1:-20}
 triple=$(rustc -vV | sed -n 's/^host: //p')
-targets="parse_policy matcher token_decode check"
+targets="parse_policy matcher token_decode check lint"
 
 RUSTFLAGS="-Cpasses=sancov-module \
 -Cllvm-args=-sanitizer-coverage-level=4 \
@@ -26,7 +26,10 @@ cargo build --release --manifest-path "$here/Cargo.toml" --target "$triple" \
     --target-dir "$here/target" \
     --config 'profile.release.debug="line-tables-only"' --bins
 
-[ -d "$here/corpus" ] || "$here/seed.sh"
+# Seed when any target has no corpus yet (a new target, or a fresh checkout).
+for t in $targets; do
+    [ -d "$here/corpus/$t" ] || { "$here/seed.sh"; break; }
+done
 status=0
 for t in $targets; do
     mkdir -p "$here/corpus/$t" "$here/artifacts/$t"

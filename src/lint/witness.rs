@@ -23,7 +23,13 @@ use crate::request::ClaimSet;
 /// Witnesses are evaluated at this fixed time so results never depend on the clock.
 const WITNESS_TIME: &str = "2026-01-01T00:00:30Z";
 /// Upper bound on candidates tried per search.
-const MAX_CANDIDATES: usize = 4096;
+const MAX_CANDIDATES: usize = 1024;
+/// Upper bound on candidates run through the evaluator per search. Without literal patterns
+/// to filter by (`StringEqualsIgnoreCase`, variables, set operators) every candidate would
+/// otherwise cost a full `check`.
+const MAX_EVALUATIONS: usize = 16;
+/// Candidates tried when the `sub` conditions give no literal pattern to prune by.
+const BLIND_CANDIDATES: usize = 64;
 
 /// Where a candidate field value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +139,15 @@ fn search(
     let heads: Vec<String> = patterns.iter().map(literal_head).collect();
     let literals = policy_literals(view, provider);
     let (base_claims, source_ip) = base(view, provider);
-    let mut tried = 0;
+    // With `sub` conditions but no literal pattern to prune by, generation is blind: spend
+    // only a small budget on it (the counter starts near the cap).
+    let blind = patterns.is_empty() && view.on_claim(provider, "sub").next().is_some();
+    let mut tried = if blind {
+        MAX_CANDIDATES.saturating_sub(BLIND_CANDIDATES)
+    } else {
+        0
+    };
+    let mut evaluations = 0;
     for form in profile.subject {
         let qualifies_by_form = target.forms.contains(&form.name) || target.any_form;
         let has_target_field = form.fields().any(|f| target.wants(f));
@@ -158,12 +172,13 @@ fn search(
         let mut found = None;
         enumerate(form, &pools, &heads, &mut tried, &mut |cand| {
             let matches = patterns.is_empty() || patterns.iter().any(|m| m.is_match(&cand.sub));
-            if matches && accept(&cand) {
+            if matches && accept(&cand) && evaluations < MAX_EVALUATIONS {
+                evaluations += 1;
                 let mut claims = base_claims.clone();
                 claims.insert("sub".into(), Value::String(cand.sub.clone()));
                 edit(&mut claims);
                 let described = cand.describe();
-                let w = admitted(ctx, provider, claims, source_ip, who.unwrap_or(&described));
+                let w = admitted(ctx, claims, source_ip, who.unwrap_or(&described));
                 if w.is_some() {
                     found = w;
                     return true;
@@ -188,7 +203,7 @@ pub fn with_claims(
 ) -> Option<Witness> {
     let (mut claims, source_ip) = base(view, provider);
     edit(&mut claims);
-    if let Some(w) = admitted(ctx, provider, claims, source_ip, who) {
+    if let Some(w) = admitted(ctx, claims, source_ip, who) {
         return Some(w);
     }
     // The example subject may be one the policy does not admit: try subjects from the
@@ -203,17 +218,19 @@ pub fn with_claims(
 /// Run the evaluator; keep the witness only if the whole policy allows it.
 fn admitted(
     ctx: &LintContext<'_>,
-    provider: &ProviderView<'_>,
     claims: Map<String, Value>,
     source_ip: Option<IpAddr>,
     who: &str,
 ) -> Option<Witness> {
     let now = crate::timestamp::parse(WITNESS_TIME)?;
+    // The caller is derived from `iss` exactly as `rolecall check --claims` derives it, so a
+    // witness always reproduces: a statement whose principal no token from this issuer can be
+    // (a bare domain for an IAM OIDC provider, the same URL in another account) gets none.
     let report = check(
         ctx.policy,
         &CheckInput {
             claims: &claims,
-            provider: Some(provider.principal),
+            provider: None,
             source_ip,
             now,
             extra: &[],
@@ -222,9 +239,9 @@ fn admitted(
     )
     .ok()?;
     (report.verdict == Verdict::Allow).then(|| Witness {
+        principal: report.request.principal.clone(),
         claims,
         source_ip,
-        principal: provider.principal.to_string(),
         who: who.to_string(),
     })
 }
