@@ -4,12 +4,12 @@
 //! positive condition never matches, and a negated, `IfExists` or `ForAllValues` one always
 //! holds (fails open).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::unexposed_claim_condition::{on_absent, OnAbsent};
-use crate::lint::context::{ProviderView, StatementView};
+use crate::lint::context::StatementView;
 use crate::lint::witness;
-use crate::lint::{LintContext, Report, Rule, Severity, Witness};
+use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::policy::{Effect, Principal, PrincipalKind, Typed};
 use crate::request::ASSUME_ROLE_WITH_WEB_IDENTITY;
 
@@ -118,11 +118,11 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     excluded
                         .as_ref()
                         .and_then(|value| {
-                            admitted_with(ctx, view, p, &who, |claims| {
+                            witness::with_claims(ctx, view, p, &who, |claims| {
                                 claims.insert(claim.to_string(), Value::String(value.clone()));
                             })
                         })
-                        .or_else(|| admitted_with(ctx, view, p, &who, |_| {}))
+                        .or_else(|| witness::with_claims(ctx, view, p, &who, |_| {}))
                 });
                 if witness.is_some() {
                     finding.severity = Severity::Error;
@@ -132,18 +132,6 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             report.push(finding);
         }
     }
-}
-
-/// A witness changed by `edit` and run through the evaluator; `with_claims` looks for a `sub`
-/// the statement admits when the example's does not do.
-pub(crate) fn admitted_with(
-    ctx: &LintContext<'_>,
-    view: &StatementView<'_>,
-    p: &ProviderView<'_>,
-    who: &str,
-    edit: impl Fn(&mut Map<String, Value>),
-) -> Option<Witness> {
-    witness::with_claims(ctx, view, p, who, edit)
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {

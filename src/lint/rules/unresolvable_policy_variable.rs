@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::key_prefix_mismatch::{admitted_with, known_prefix};
+use super::key_prefix_mismatch::known_prefix;
 use super::unexposed_claim_condition::{exposed, on_absent, OnAbsent};
 use crate::lint::context::{claim_of, ProviderView, StatementView};
 use crate::lint::witness::{self, Target};
@@ -171,11 +171,11 @@ fn demonstrate(
                     Token::Question => "x",
                 })
                 .collect();
-            admitted_with(ctx, view, p, who, |claims| {
+            crate::lint::witness::with_claims(ctx, view, p, who, |claims| {
                 claims.insert(claim.clone(), Value::String(text.clone()));
             })
         }
         None => None,
     };
-    shown.or_else(|| admitted_with(ctx, view, p, who, |_| {}))
+    shown.or_else(|| crate::lint::witness::with_claims(ctx, view, p, who, |_| {}))
 }
