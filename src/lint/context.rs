@@ -8,6 +8,7 @@ use std::cell::OnceCell;
 
 use super::breadth::Breadth;
 use super::config::Config;
+use super::witness::Space;
 
 /// One rule run's view of a policy.
 pub struct LintContext<'a> {
@@ -40,6 +41,8 @@ pub struct ProviderView<'a> {
     pub tenancy: Option<Tenancy>,
     /// Which claims AWS exposes for it.
     pub claims: ClaimSet,
+    /// Set on the first witness search.
+    space: OnceCell<Space>,
 }
 
 impl<'a> LintContext<'a> {
@@ -81,23 +84,31 @@ fn providers<'a>(s: &'a Statement, config: &Config) -> Vec<ProviderView<'a>> {
     entries
         .iter()
         .filter(|e| e.kind == PrincipalKind::Federated && !e.value.contains(":saml-provider/"))
-        .map(|e| {
-            let prefix = key_prefix(&e.value);
-            let resolved = config.resolve(prefix);
-            ProviderView {
-                principal: &e.value,
-                entry_loc: &e.loc,
-                prefix,
-                prefix_lower: prefix.to_ascii_lowercase(),
-                profile: resolved.map(|(p, _)| p),
-                tenancy: resolved.map(|(_, t)| t),
-                claims: ClaimSet::of(prefix),
-            }
-        })
+        .map(|e| ProviderView::new(&e.value, &e.loc, config))
         .collect()
 }
 
-impl ProviderView<'_> {
+impl<'a> ProviderView<'a> {
+    pub fn new(principal: &'a str, entry_loc: &'a crate::policy::Loc, config: &Config) -> Self {
+        let prefix = key_prefix(principal);
+        let resolved = config.resolve(prefix);
+        ProviderView {
+            principal,
+            entry_loc,
+            prefix,
+            prefix_lower: prefix.to_ascii_lowercase(),
+            profile: resolved.map(|(p, _)| p),
+            tenancy: resolved.map(|(_, t)| t),
+            claims: ClaimSet::of(prefix),
+            space: OnceCell::new(),
+        }
+    }
+
+    /// What every witness search for this statement and provider shares (computed once).
+    pub(crate) fn space(&self, view: &StatementView<'_>) -> &Space {
+        self.space.get_or_init(|| Space::new(view, self))
+    }
+
     /// One issuer for every customer of the platform.
     pub fn is_shared(&self) -> bool {
         self.tenancy == Some(Tenancy::Shared)

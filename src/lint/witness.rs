@@ -7,6 +7,7 @@
 //! candidate through the matcher. The winner is then run through the full evaluator: a
 //! witness is only ever reported if `check` allows it.
 
+use std::cell::OnceCell;
 use std::net::IpAddr;
 
 use serde_json::{Map, Value};
@@ -14,9 +15,9 @@ use serde_json::{Map, Value};
 use super::context::{restricts, ProviderView, StatementView};
 use super::{LintContext, Witness};
 use crate::check::{check, CheckInput};
-use crate::eval::Verdict;
+use crate::eval::{ActionOutcome, Decision, Verdict};
 use crate::pattern::{tokens, Matcher, Token};
-use crate::policy::{Base, Condition, Family, Piece, Typed};
+use crate::policy::{Base, Condition, Effect, Family, Piece, Policy, StringPattern, Typed};
 use crate::providers::{Field, Part, Role, SubForm};
 use crate::request::ClaimSet;
 
@@ -119,6 +120,124 @@ pub fn subject_where(
     search(ctx, view, provider, target, accept, &|_| {}, None)
 }
 
+/// What every search for one statement and provider shares, worked out once per pair: a
+/// whole-account dump runs several searches per statement.
+pub struct Space {
+    /// A superset of the subjects the `sub` conditions accept: a candidate must match one.
+    patterns: Vec<SubPattern>,
+    /// The policy's literal words for `sub` fields.
+    literals: Vec<String>,
+    /// Claims that meet the statement's other conditions, and a source IP when one is tested.
+    claims: Map<String, Value>,
+    source_ip: Option<IpAddr>,
+    /// There are `sub` conditions, but none with a pattern to prune by.
+    blind: bool,
+    /// Per form of the profile, per field, per [`Pool`]: the values that fit the field,
+    /// built on first use (pruning means most are never needed).
+    pools: Vec<Vec<[OnceCell<Values>; 2]>>,
+}
+
+/// One `sub` value as a filter: its matcher, applied to the lowercased subject when the
+/// operator ignores case.
+struct SubPattern {
+    matcher: Matcher,
+    fold: bool,
+}
+
+impl SubPattern {
+    fn is_match(&self, sub: &str) -> bool {
+        if self.fold {
+            self.matcher.is_match(&sub.to_lowercase())
+        } else {
+            self.matcher.is_match(sub)
+        }
+    }
+
+    /// Could a subject that starts with `prefix` still match? Judged by the literal text the
+    /// pattern requires at the start.
+    fn may_extend(&self, prefix: &str) -> bool {
+        let head = self.matcher.literal_prefix();
+        let folded;
+        let prefix = if self.fold {
+            folded = prefix.to_lowercase();
+            folded.as_str()
+        } else {
+            prefix
+        };
+        prefix.starts_with(head) || head.starts_with(prefix)
+    }
+}
+
+/// Candidate values of a field, each with where it came from.
+type Values = Vec<(String, Origin)>;
+
+/// Which of a field's value pools a search draws from.
+#[derive(Debug, Clone, Copy)]
+enum Pool {
+    /// Values a policy intends: its own literals and the example.
+    Ordinary = 0,
+    /// Values outside its scope: the field's outsider and look-alikes of the literals.
+    Outsider = 1,
+}
+
+impl Space {
+    pub(crate) fn new(view: &StatementView<'_>, provider: &ProviderView<'_>) -> Self {
+        let patterns: Vec<SubPattern> = view
+            .on_claim(provider, "sub")
+            .filter(|c| restricts(c))
+            .flat_map(sub_patterns)
+            .collect();
+        let (claims, source_ip) = base(view, provider);
+        let blind = patterns.is_empty() && view.on_claim(provider, "sub").next().is_some();
+        let pools = provider.profile.map_or_else(Vec::new, |p| {
+            p.subject
+                .iter()
+                .map(|f| f.fields().map(|_| Default::default()).collect())
+                .collect()
+        });
+        Space {
+            patterns,
+            literals: policy_literals(view, provider),
+            claims,
+            source_ip,
+            blind,
+            pools,
+        }
+    }
+
+    fn admits(&self, sub: &str) -> bool {
+        self.patterns.is_empty() || self.patterns.iter().any(|p| p.is_match(sub))
+    }
+
+    fn may_extend(&self, prefix: &str) -> bool {
+        self.patterns.is_empty() || self.patterns.iter().any(|p| p.may_extend(prefix))
+    }
+
+    /// The values of field `j` of form `i` of the profile (`form`) in `pool`.
+    fn pool(&self, (i, form): (usize, &SubForm), j: usize, pool: Pool) -> &[(String, Origin)] {
+        let (Some(cell), Some(field)) = (
+            self.pools
+                .get(i)
+                .and_then(|f| f.get(j))
+                .and_then(|p| p.get(pool as usize)),
+            form.fields().nth(j),
+        ) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            let values = match pool {
+                Pool::Ordinary => ordinary_pool(field, &self.literals),
+                Pool::Outsider => outsider_pool(field, &self.literals),
+            };
+            let seps = separators(form);
+            values
+                .into_iter()
+                .filter(|(v, _)| fits(field, &seps, v))
+                .collect()
+        })
+    }
+}
+
 /// The search itself. `edit` changes each candidate's claims before evaluation; `who`
 /// replaces the candidate's own description.
 fn search(
@@ -131,62 +250,55 @@ fn search(
     who: Option<&str>,
 ) -> Option<Witness> {
     let profile = provider.profile?;
-    let patterns: Vec<Matcher> = view
-        .on_claim(provider, "sub")
-        .filter(|c| restricts(c))
-        .flat_map(literal_patterns)
-        .collect();
-    let heads: Vec<String> = patterns.iter().map(literal_head).collect();
-    let literals = policy_literals(view, provider);
-    let (base_claims, source_ip) = base(view, provider);
-    // With `sub` conditions but no literal pattern to prune by, generation is blind: spend
-    // only a small budget on it (the counter starts near the cap).
-    let blind = patterns.is_empty() && view.on_claim(provider, "sub").next().is_some();
-    let mut tried = if blind {
+    let space = provider.space(view);
+    // Blind generation spends only a small budget (the counter starts near the cap).
+    let mut tried = if space.blind {
         MAX_CANDIDATES.saturating_sub(BLIND_CANDIDATES)
     } else {
         0
     };
     let mut evaluations = 0;
-    for form in profile.subject {
+    for (i, form) in profile.subject.iter().enumerate() {
         let qualifies_by_form = target.forms.contains(&form.name) || target.any_form;
         let has_target_field = form.fields().any(|f| target.wants(f));
         if !qualifies_by_form && !has_target_field {
             continue;
         }
-        let fields: Vec<&'static Field> = form.fields().collect();
-        let seps = separators(form);
-        let pools: Vec<Vec<(String, Origin)>> = fields
-            .iter()
+        let pools: Vec<Pool> = form
+            .fields()
             .map(|f| {
-                let pool = if !qualifies_by_form && target.wants(f) {
-                    outsider_pool(f, &literals)
+                if !qualifies_by_form && target.wants(f) {
+                    Pool::Outsider
                 } else {
-                    ordinary_pool(f, &literals)
-                };
-                pool.into_iter()
-                    .filter(|(v, _)| fits(f, &seps, v))
-                    .collect()
+                    Pool::Ordinary
+                }
             })
             .collect();
+        let form = (i, form);
         let mut found = None;
-        enumerate(form, &pools, &heads, &mut tried, &mut |cand| {
-            let matches = patterns.is_empty() || patterns.iter().any(|m| m.is_match(&cand.sub));
-            if matches && accept(&cand) && evaluations < MAX_EVALUATIONS {
-                evaluations += 1;
-                let mut claims = base_claims.clone();
-                claims.insert("sub".into(), Value::String(cand.sub.clone()));
-                edit(&mut claims);
-                let described = cand.describe();
-                let w = admitted(ctx, claims, source_ip, who.unwrap_or(&described));
-                if w.is_some() {
-                    found = w;
-                    return true;
+        let mut hopeless = false;
+        enumerate(form, &pools, space, &mut tried, &mut |sub, chosen| {
+            if !space.admits(sub) {
+                return false;
+            }
+            let cand = Candidate::new(space, form, sub, &pools, chosen);
+            if !accept(&cand) {
+                return false;
+            }
+            evaluations += 1;
+            let mut claims = space.claims.clone();
+            claims.insert("sub".into(), Value::String(cand.sub.clone()));
+            edit(&mut claims);
+            let described = cand.describe();
+            match admitted(ctx, claims, space.source_ip, who.unwrap_or(&described)) {
+                Evaluated::Admitted(w) => found = Some(w),
+                Evaluated::Denied { for_every_subject } => {
+                    hopeless = for_every_subject || evaluations >= MAX_EVALUATIONS;
                 }
             }
-            false
+            found.is_some() || hopeless
         });
-        if found.is_some() {
+        if found.is_some() || hopeless {
             return found;
         }
     }
@@ -201,10 +313,15 @@ pub fn with_claims(
     who: &str,
     edit: impl Fn(&mut Map<String, Value>),
 ) -> Option<Witness> {
-    let (mut claims, source_ip) = base(view, provider);
+    let space = provider.space(view);
+    let mut claims = space.claims.clone();
     edit(&mut claims);
-    if let Some(w) = admitted(ctx, claims, source_ip, who) {
-        return Some(w);
+    match admitted(ctx, claims, space.source_ip, who) {
+        Evaluated::Admitted(w) => return Some(w),
+        Evaluated::Denied {
+            for_every_subject: true,
+        } => return None,
+        Evaluated::Denied { .. } => {}
     }
     // The example subject may be one the policy does not admit: try subjects from the
     // grammar that the policy's own `sub` conditions accept.
@@ -215,18 +332,33 @@ pub fn with_claims(
     search(ctx, view, provider, &any, &|_| true, &edit, Some(who))
 }
 
+/// What the evaluator made of a candidate.
+enum Evaluated {
+    Admitted(Witness),
+    /// Denied; `for_every_subject` when the reason does not involve `sub`, so no other
+    /// subject with the same other claims can be admitted either.
+    Denied {
+        for_every_subject: bool,
+    },
+}
+
 /// Run the evaluator; keep the witness only if the whole policy allows it.
 fn admitted(
     ctx: &LintContext<'_>,
     claims: Map<String, Value>,
     source_ip: Option<IpAddr>,
     who: &str,
-) -> Option<Witness> {
-    let now = crate::timestamp::parse(WITNESS_TIME)?;
+) -> Evaluated {
+    let denied = Evaluated::Denied {
+        for_every_subject: true,
+    };
+    let Some(now) = crate::timestamp::parse(WITNESS_TIME) else {
+        return denied;
+    };
     // The caller is derived from `iss` exactly as `rolecall check --claims` derives it, so a
     // witness always reproduces: a statement whose principal no token from this issuer can be
     // (a bare domain for an IAM OIDC provider, the same URL in another account) gets none.
-    let report = check(
+    let Ok(report) = check(
         ctx.policy,
         &CheckInput {
             claims: &claims,
@@ -236,14 +368,52 @@ fn admitted(
             extra: &[],
         },
         None,
-    )
-    .ok()?;
-    (report.verdict == Verdict::Allow).then(|| Witness {
-        principal: report.request.principal.clone(),
+    ) else {
+        return denied;
+    };
+    if report.verdict != Verdict::Allow {
+        return Evaluated::Denied {
+            for_every_subject: denied_for_every_subject(ctx.policy, &report.decision),
+        };
+    }
+    Evaluated::Admitted(Witness {
+        principal: report.request.principal,
         claims,
         source_ip,
         who: who.to_string(),
     })
+}
+
+/// Would every request that differs from this denied one only in its `sub` claim be denied
+/// too? True when a denied action is denied by a statement, or left unallowed by every Allow
+/// statement, for reasons that do not read `sub`.
+fn denied_for_every_subject(policy: &Policy, decision: &Decision) -> bool {
+    let pairs = || policy.statements.iter().zip(&decision.statements);
+    decision.actions.iter().any(|a| match a.outcome {
+        ActionOutcome::Allowed { .. } => false,
+        ActionOutcome::ExplicitDeny { by } => policy
+            .statements
+            .get(by)
+            .is_some_and(|s| !s.conditions.iter().any(reads_subject)),
+        ActionOutcome::ImplicitDeny => {
+            pairs()
+                .filter(|(s, _)| s.effect == Effect::Allow)
+                .all(|(s, t)| {
+                    t.principal_match.is_none()
+                        || !s.action.applies_to(a.action)
+                        || s.conditions
+                            .iter()
+                            .zip(&t.conditions)
+                            .any(|(c, ct)| !ct.holds && !reads_subject(c))
+                })
+        }
+    })
+}
+
+/// Might this condition's outcome change with the `sub` claim? Any `sub` key of any provider,
+/// and any value with a variable (which could name it), count.
+fn reads_subject(c: &Condition) -> bool {
+    c.key_lower.ends_with(":sub") || c.values.iter().any(|v| v.raw.contains("${"))
 }
 
 /// Base claims for a provider's token that satisfy the statement's non-`sub` conditions where
@@ -353,23 +523,36 @@ fn instantiate(t: &Typed) -> Option<String> {
     Some(out)
 }
 
-/// Matchers for a condition's values that have no variables (variables need a request).
-fn literal_patterns(c: &Condition) -> Vec<Matcher> {
-    if c.operator.base.family() != Family::String || c.operator.base.ignores_case() {
+/// Filters for a condition's string values. A variable becomes `*`, so the filter accepts
+/// at least what the condition accepts, whatever the variable's value.
+fn sub_patterns(c: &Condition) -> Vec<SubPattern> {
+    if c.operator.base.family() != Family::String {
         return Vec::new();
     }
     c.values
         .iter()
         .filter_map(|v| match &v.typed {
-            Typed::String(p) => p.compiled.clone(),
+            Typed::String(p) => Some(SubPattern {
+                matcher: p.compiled.clone().unwrap_or_else(|| widened(p)),
+                fold: p.fold_case,
+            }),
             _ => None,
         })
         .collect()
 }
 
-/// The literal text a matcher requires at the start of every match.
-fn literal_head(m: &Matcher) -> String {
-    m.literal_prefix().to_string()
+/// The pattern with every variable replaced by `*` (its pieces are already lowercased when
+/// the operator folds case).
+fn widened(p: &StringPattern) -> Matcher {
+    let tokens: Vec<Token> = p
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Token(t) => t.clone(),
+            Piece::Var(_) => Token::Star,
+        })
+        .collect();
+    Matcher::from_tokens(&tokens)
 }
 
 /// Literal words of the policy's `sub` values (split at the grammar's separators and at
@@ -436,12 +619,11 @@ fn is_braced_uuid(s: &str) -> bool {
     let Some(inner) = s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) else {
         return false;
     };
-    let groups: Vec<&str> = inner.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    inner.len() == 36
+        && inner.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 fn ordinary_pool(f: &Field, literals: &[String]) -> Vec<(String, Origin)> {
@@ -466,86 +648,115 @@ fn outsider_pool(f: &Field, literals: &[String]) -> Vec<(String, Origin)> {
     pool
 }
 
-/// Depth-first over field values, left to right, pruned by the patterns' literal heads.
-fn enumerate(
-    form: &'static SubForm,
-    pools: &[Vec<(String, Origin)>],
-    heads: &[String],
-    tried: &mut usize,
-    visit: &mut dyn FnMut(Candidate) -> bool,
-) -> bool {
-    let mut chosen: Vec<usize> = Vec::with_capacity(pools.len());
-    step(form, pools, heads, &mut chosen, tried, visit)
-}
-
-fn step(
-    form: &'static SubForm,
-    pools: &[Vec<(String, Origin)>],
-    heads: &[String],
-    chosen: &mut Vec<usize>,
-    tried: &mut usize,
-    visit: &mut dyn FnMut(Candidate) -> bool,
-) -> bool {
-    if *tried >= MAX_CANDIDATES {
-        return false;
-    }
-    let prefix = render_prefix(form, pools, chosen);
-    let feasible = heads.is_empty()
-        || heads
-            .iter()
-            .any(|h| prefix.starts_with(h.as_str()) || h.starts_with(prefix.as_str()));
-    if !feasible {
-        return false;
-    }
-    let depth = chosen.len();
-    let Some(pool) = pools.get(depth) else {
-        *tried += 1;
+impl Candidate {
+    fn new(
+        space: &Space,
+        (i, form): (usize, &'static SubForm),
+        sub: &str,
+        pools: &[Pool],
+        chosen: &[usize],
+    ) -> Self {
         let values = form
             .fields()
-            .zip(chosen.iter())
+            .zip(pools.iter().zip(chosen))
             .enumerate()
-            .filter_map(|(idx, (f, &i))| {
-                let (v, o) = pools.get(idx)?.get(i)?;
+            .filter_map(|(j, (f, (&pool, &k)))| {
+                let (v, o) = space.pool((i, form), j, pool).get(k)?;
                 Some((f, v.clone(), *o))
             })
             .collect();
-        return visit(Candidate {
+        Candidate {
             form,
-            sub: prefix,
+            sub: sub.to_string(),
             values,
-        });
-    };
-    for i in 0..pool.len() {
-        chosen.push(i);
-        let done = step(form, pools, heads, chosen, tried, visit);
-        chosen.pop();
-        if done {
-            return true;
         }
     }
-    false
 }
 
-/// The subject rendered up to the last chosen field (and the literal after it, when all
-/// fields are chosen, the whole subject).
-fn render_prefix(form: &SubForm, pools: &[Vec<(String, Origin)>], chosen: &[usize]) -> String {
-    let mut out = String::new();
-    let mut field = 0;
+/// Depth-first over field values, left to right, pruned by the patterns' literal heads.
+/// `visit` gets each whole subject and the pool index chosen per field, and returns `true` to
+/// stop.
+fn enumerate(
+    form: (usize, &'static SubForm),
+    pools: &[Pool],
+    space: &Space,
+    tried: &mut usize,
+    visit: &mut dyn FnMut(&str, &[usize]) -> bool,
+) -> bool {
+    let glue = glue(form.1);
+    let mut walk = Walk {
+        form,
+        pools,
+        glue: &glue,
+        space,
+        subject: glue.first().cloned().unwrap_or_default(),
+        chosen: Vec::with_capacity(pools.len()),
+        tried,
+        visit,
+    };
+    walk.step()
+}
+
+/// The literal text of a form around its fields: before the first, between each pair, and
+/// after the last (one more entry than fields).
+fn glue(form: &SubForm) -> Vec<String> {
+    let mut out = vec![String::new()];
     for part in form.parts {
         match part {
-            Part::Lit(s) => out.push_str(s),
-            Part::Field(_) => {
-                let Some(&i) = chosen.get(field) else {
-                    return out;
-                };
-                if let Some((v, _)) = pools.get(field).and_then(|p| p.get(i)) {
-                    out.push_str(v);
+            Part::Lit(s) => {
+                if let Some(last) = out.last_mut() {
+                    last.push_str(s);
                 }
-                field += 1;
             }
+            Part::Field(_) => out.push(String::new()),
         }
     }
     out
+}
+
+/// The state of one enumeration: `subject` holds the subject rendered up to the last chosen
+/// field and the literal after it, and grows and shrinks with `chosen`.
+struct Walk<'w> {
+    form: (usize, &'static SubForm),
+    pools: &'w [Pool],
+    glue: &'w [String],
+    space: &'w Space,
+    subject: String,
+    chosen: Vec<usize>,
+    tried: &'w mut usize,
+    visit: &'w mut dyn FnMut(&str, &[usize]) -> bool,
+}
+
+impl Walk<'_> {
+    fn step(&mut self) -> bool {
+        if *self.tried >= MAX_CANDIDATES {
+            return false;
+        }
+        if !self.space.may_extend(&self.subject) {
+            return false;
+        }
+        let depth = self.chosen.len();
+        let Some(&pool) = self.pools.get(depth) else {
+            *self.tried += 1;
+            return (self.visit)(&self.subject, &self.chosen);
+        };
+        let space = self.space;
+        let pool = space.pool(self.form, depth, pool);
+        let after = self.glue.get(depth + 1).map_or("", String::as_str);
+        for (i, (value, _)) in pool.iter().enumerate() {
+            let len = self.subject.len();
+            self.subject.push_str(value);
+            self.subject.push_str(after);
+            self.chosen.push(i);
+            let done = self.step();
+            self.chosen.pop();
+            self.subject.truncate(len);
+            if done {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// Tokens of a raw pattern, re-exported for rules that inspect wildcard placement.

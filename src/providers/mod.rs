@@ -9,6 +9,8 @@ mod builtin;
 
 pub use builtin::ALL;
 
+use std::sync::LazyLock;
+
 use crate::pattern::Matcher;
 
 /// A provider.
@@ -89,11 +91,16 @@ pub enum Role {
 impl Profile {
     /// The profile whose prefix patterns match a condition-key prefix.
     pub fn for_prefix(prefix: &str) -> Option<&'static Profile> {
-        ALL.iter().copied().find(|p| {
-            p.prefixes
-                .iter()
-                .any(|pat| Matcher::new(pat).is_match(prefix))
-        })
+        // Compiled once: a whole-account dump asks this for every provider of every role.
+        static PATTERNS: LazyLock<Vec<(Matcher, &'static Profile)>> = LazyLock::new(|| {
+            ALL.iter()
+                .flat_map(|p| p.prefixes.iter().map(move |pat| (Matcher::new(pat), *p)))
+                .collect()
+        });
+        PATTERNS
+            .iter()
+            .find(|(m, _)| m.is_match(prefix))
+            .map(|(_, p)| *p)
     }
 
     pub fn by_id(id: &str) -> Option<&'static Profile> {

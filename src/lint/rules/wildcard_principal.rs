@@ -8,7 +8,6 @@ use crate::lint::context::{ProviderView, StatementView};
 use crate::lint::witness;
 use crate::lint::{LintContext, Report, Rule, Severity, Witness};
 use crate::policy::{Loc, Principal, PrincipalKind};
-use crate::request::{key_prefix, ClaimSet};
 
 pub const RULE: Rule = Rule {
     id: "wildcard-principal",
@@ -97,16 +96,6 @@ fn outsider(
     claims: &str,
 ) -> Option<Witness> {
     let extra: Map<String, Value> = serde_json::from_str(claims).ok()?;
-    let prefix = key_prefix(principal);
-    let resolved = ctx.config.resolve(prefix);
-    let provider = ProviderView {
-        principal,
-        entry_loc: loc,
-        prefix,
-        prefix_lower: prefix.to_ascii_lowercase(),
-        profile: resolved.map(|(p, _)| p),
-        tenancy: resolved.map(|(_, t)| t),
-        claims: ClaimSet::of(prefix),
-    };
+    let provider = ProviderView::new(principal, loc, ctx.config);
     witness::with_claims(ctx, view, &provider, who, |base| base.extend(extra.clone()))
 }
