@@ -98,6 +98,21 @@ impl Node {
     }
 
     /// The first member named `key` (exact spelling).
+    /// Move every span `by` bytes later: for a tree parsed from a slice of a bigger text.
+    pub fn shift(&mut self, by: usize) {
+        self.span = self.span.start + by..self.span.end + by;
+        match &mut self.kind {
+            Kind::Array(items) => items.iter_mut().for_each(|n| n.shift(by)),
+            Kind::Object(members) => {
+                for m in members {
+                    m.key_span = m.key_span.start + by..m.key_span.end + by;
+                    m.value.shift(by);
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.as_object()?
             .iter()
@@ -141,6 +156,18 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, JsonError> {
     std::str::from_utf8(bytes).map_err(|e| JsonError {
         kind: JsonErrorKind::NotUtf8,
         span: e.valid_up_to()..e.valid_up_to() + e.error_len().unwrap_or(1),
+    })
+}
+
+/// [`decode_utf8`] for an owned buffer, without copying it (a dump can be tens of megabytes).
+pub fn into_utf8(mut bytes: Vec<u8>) -> Result<String, JsonError> {
+    decode_utf8(&bytes)?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| JsonError {
+        kind: JsonErrorKind::NotUtf8,
+        span: e.utf8_error().valid_up_to()..e.utf8_error().valid_up_to() + 1,
     })
 }
 

@@ -44,12 +44,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = rolecall::json::decode_utf8(data) else {
         return;
     };
-    let Ok(root) = input::parse_file(text) else {
+    let Ok(layout) = input::layout(text) else {
         return;
     };
-    let _ = input::kind(&root);
+    if let input::Layout::Tree(root) = &layout {
+        let _ = input::kind(root);
+    }
     let config = Config::default();
-    input::for_each_document(&root, |doc| {
+    input::for_each_in_layout(&layout, |doc| {
         let origin = format!("fuzz.json#{}", doc.role.as_deref().unwrap_or_default());
         let policy = match &doc.result {
             Ok(policy) => policy,

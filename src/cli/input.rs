@@ -23,6 +23,9 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Diag> {
                         format!("cannot read `{display}`: it is a directory"),
                     ));
                 }
+                // Sized up front: growing by doubling would peak at up to twice the file.
+                let size = f.metadata().map_or(0, |m| m.len()).min(limit + 1);
+                bytes.reserve_exact(usize::try_from(size).unwrap_or(0).saturating_add(1));
                 f.take(limit + 1).read_to_end(&mut bytes)
             }
             Err(e) => Err(e),

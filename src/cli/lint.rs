@@ -2,18 +2,20 @@
 //! 1 (findings at or above `--fail-on`) or 2 (error).
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use rolecall::json;
-use rolecall::lint::input::{self, FileKind};
+use rolecall::lint::input::{self, FileKind, Layout};
 use rolecall::lint::{self, Config, Severity};
 
 use super::diag::{Diag, IndexedSource};
-use super::output::lint::{render, Located};
-use super::{emit, fail, input as files};
+use super::output::lint::{render, EmbeddedSource, Located};
+use super::{fail, input as files};
 
 #[derive(Args)]
 pub struct LintArgs {
@@ -33,6 +35,9 @@ pub struct LintArgs {
     /// A previous `--format json` report: findings already in it do not fail the run.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Threads that lint the roles of a listing or account dump. Default: one per core.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,7 +71,9 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok((located, baselined)) => {
             let threshold = args.fail_on.severity();
             let failing = located.iter().any(|l| l.finding.severity >= threshold);
-            emit(&render(args.format, &located, baselined), "");
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            // A closed pipe (`| head`) is not an error of the lint.
+            let _ = render(args.format, &located, baselined, &mut out).and_then(|()| out.flush());
             ExitCode::from(u8::from(failing))
         }
         Err(diags) => fail(&diags),
@@ -86,7 +93,7 @@ fn lint_all(args: &LintArgs) -> Result<(Vec<Located>, usize), Vec<Diag>> {
     }
     let mut located = Vec::new();
     for (path, named) in &targets {
-        match lint_file(path, *named, &config) {
+        match lint_file(path, *named, &config, args.jobs) {
             Ok(mut l) => located.append(&mut l),
             Err(d) => errors.push(d),
         }
@@ -132,18 +139,22 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) {
     }
 }
 
-fn lint_file(path: &Path, named: bool, config: &Config) -> Result<Vec<Located>, Diag> {
+fn lint_file(
+    path: &Path,
+    named: bool,
+    config: &Config,
+    jobs: Option<u16>,
+) -> Result<Vec<Located>, Diag> {
     let name = files::name(path);
     let bytes = files::read(path)?;
-    let text = json::decode_utf8(&bytes).map_err(|e| {
+    let text = Arc::new(json::into_utf8(bytes).map_err(|e| {
         Diag::error(
             "rolecall::not_utf8",
             format!("{name}: not valid UTF-8 (byte offset {})", e.span.start),
         )
-    })?;
-    let text = Arc::new(text.to_string());
-    let root = match input::parse_file(&text) {
-        Ok(root) => root,
+    })?);
+    let layout = match input::layout(&text) {
+        Ok(layout) => layout,
         Err(errors) => {
             let source = IndexedSource::new(&name, &text, Arc::new(json::LineIndex::new(&text)));
             return Err(errors
@@ -153,35 +164,117 @@ fn lint_file(path: &Path, named: bool, config: &Config) -> Result<Vec<Located>, 
                 .unwrap_or_else(|| Diag::error("rolecall::invalid_json", name.clone())));
         }
     };
-    if !named && input::kind(&root) == FileKind::Other {
-        return Ok(Vec::new());
+    if let Layout::Tree(root) = &layout {
+        if !named && input::kind(root) == FileKind::Other {
+            return Ok(Vec::new());
+        }
     }
-    let lines = Arc::new(json::LineIndex::new(&text));
-    let mut out = Vec::new();
-    input::for_each_document(&root, |doc| {
+    let file = FileContext {
+        name: &name,
+        text: &text,
+        lines: Arc::new(json::LineIndex::new(&text)),
+        config,
+    };
+    let workers = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        usize::from,
+    );
+    match &layout {
+        Layout::Roles(roles) if workers > 1 && roles.len() >= 2 * ROLES_PER_TASK => {
+            lint_in_parallel(&file, roles, workers)
+        }
+        _ => {
+            let mut out = Vec::new();
+            input::for_each_in_layout(&layout, |doc| file.lint(doc, &mut out));
+            Ok(out)
+        }
+    }
+}
+
+/// Roles a worker takes at a time: small enough to balance the load, big enough that taking
+/// one costs nothing.
+const ROLES_PER_TASK: usize = 64;
+
+/// What linting one document needs to know about its file.
+struct FileContext<'f> {
+    name: &'f str,
+    text: &'f Arc<String>,
+    lines: Arc<json::LineIndex>,
+    config: &'f Config,
+}
+
+impl FileContext<'_> {
+    fn lint(&self, mut doc: input::Document, out: &mut Vec<Located>) {
         let origin = match &doc.role {
-            Some(r) => format!("{name}#{r}"),
-            None => name.clone(),
+            Some(r) => format!("{}#{r}", self.name),
+            None => self.name.to_string(),
         };
         let findings = match &doc.result {
-            Ok(policy) => lint::lint(policy, config, &origin),
+            Ok(policy) => lint::lint(policy, self.config, &origin),
             Err(errors) => lint::invalid(errors)
                 .into_iter()
-                .filter(|_| !config.ignored(lint::INVALID_POLICY, &origin))
+                .filter(|_| !self.config.ignored(lint::INVALID_POLICY, &origin))
                 .collect(),
         };
+        if findings.is_empty() {
+            return;
+        }
+        // The findings of a URL-encoded policy share one copy of its decoded text.
+        let embedded = doc.embedded.take().map(EmbeddedSource::new);
         for f in findings {
             out.push(Located::new(
-                &name,
-                &text,
-                &lines,
+                self.name,
+                self.text,
+                &self.lines,
                 doc.role.as_deref(),
-                doc.embedded.as_ref(),
+                embedded.as_ref(),
                 f,
             ));
         }
-    });
-    Ok(out)
+    }
+}
+
+/// Lint a listing's roles on every core. Workers take the next few roles from a shared
+/// counter; the findings are put back in file order, so the output does not depend on
+/// scheduling.
+fn lint_in_parallel(
+    file: &FileContext<'_>,
+    roles: &[input::RoleText<'_>],
+    workers: usize,
+) -> Result<Vec<Located>, Diag> {
+    let tasks: Vec<&[input::RoleText<'_>]> = roles.chunks(ROLES_PER_TASK).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<Located>)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(task) = tasks.get(i) else {
+                return done;
+            };
+            let mut out = Vec::new();
+            for r in *task {
+                file.lint(input::role(*r), &mut out);
+            }
+            done.push((i, out));
+        }
+    };
+    let mut results: Vec<(usize, Vec<Located>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.clamp(1, tasks.len()))
+            .map(|_| scope.spawn(work))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .map_err(|_| Diag::error("rolecall::internal", "a lint worker failed"))
+            })
+            .collect::<Result<Vec<_>, Diag>>()
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    results.sort_unstable_by_key(|(i, _)| *i);
+    Ok(results.into_iter().flat_map(|(_, out)| out).collect())
 }
 
 fn load_config(path: Option<&Path>) -> Result<Config, Vec<Diag>> {

@@ -150,6 +150,95 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// How a file's trust policies are laid out.
+#[derive(Debug)]
+pub enum Layout<'t> {
+    /// A role listing or account dump, split into its roles' texts but not parsed: each role
+    /// is parsed when it is linted, so a dump never holds more than a role's tree at a time.
+    Roles(Vec<RoleText<'t>>),
+    /// Any other file, parsed whole.
+    Tree(Node),
+}
+
+/// One role of a listing: where it sits in the file, and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct RoleText<'t> {
+    /// `RoleDetailList` or `Roles`.
+    pub member: &'static str,
+    pub index: usize,
+    /// Byte offset of `text` in the file.
+    pub offset: usize,
+    pub text: &'t str,
+}
+
+/// The members a listing is recognised by; everything else is skipped unparsed.
+#[derive(serde::Deserialize)]
+struct Listing<'t> {
+    #[serde(rename = "RoleDetailList", borrow, default)]
+    role_detail_list: Option<Vec<&'t serde_json::value::RawValue>>,
+    #[serde(rename = "Roles", borrow, default)]
+    roles: Option<Vec<&'t serde_json::value::RawValue>>,
+    #[serde(rename = "Role", borrow, default)]
+    role: Option<&'t serde_json::value::RawValue>,
+}
+
+/// Lay a file out. A file that reads as a listing (what [`kind`] calls an account dump or a
+/// role list) is split into roles by serde_json, which checks the syntax without building a
+/// tree; anything else, and any listing serde_json refuses (a duplicate member, a syntax
+/// error), takes the strict parser, which reports the problem with its location.
+pub fn layout(text: &str) -> Result<Layout<'_>, PolicyErrors> {
+    if let Ok(listing) = serde_json::from_str::<Listing<'_>>(text) {
+        let split = match (listing.role_detail_list, listing.roles, listing.role) {
+            (Some(list), _, _) => Some(("RoleDetailList", list)),
+            (None, Some(list), None) => Some(("Roles", list)),
+            _ => None,
+        };
+        if let Some((member, list)) = split {
+            let base = text.as_ptr() as usize;
+            let roles = list
+                .into_iter()
+                .enumerate()
+                .map(|(index, raw)| RoleText {
+                    member,
+                    index,
+                    // The raw value borrows from `text`, so its address is inside it.
+                    offset: (raw.get().as_ptr() as usize).saturating_sub(base),
+                    text: raw.get(),
+                })
+                .collect();
+            return Ok(Layout::Roles(roles));
+        }
+    }
+    parse_file(text).map(Layout::Tree)
+}
+
+/// Parse and read one role of a listing.
+pub fn role(r: RoleText<'_>) -> Document {
+    let pointer = format!("/{}/{}", r.member, r.index);
+    match json::parse(r.text) {
+        Ok(mut node) => {
+            node.shift(r.offset);
+            role_document(&node, &pointer)
+        }
+        Err(e) => Document {
+            role: None,
+            result: Err(PolicyErrors(vec![PolicyError::new(
+                PolicyErrorKind::Json(e.kind),
+                Loc::new(pointer, e.span.start + r.offset..e.span.end + r.offset),
+            )])),
+            embedded: None,
+        },
+    }
+}
+
+/// Call `visit` with each trust policy of a laid-out file, one at a time.
+pub fn for_each_in_layout(layout: &Layout<'_>, mut visit: impl FnMut(Document)) {
+    match layout {
+        Layout::Roles(roles) => roles.iter().for_each(|r| visit(role(*r))),
+        Layout::Tree(root) => for_each_document(root, visit),
+    }
+}
+
 /// Parse a file's text; JSON errors become a single-error list.
 pub fn parse_file(text: &str) -> Result<Node, PolicyErrors> {
     json::parse(text).map_err(|e| {

@@ -20,6 +20,8 @@ mod docs;
 mod lint;
 /// The `lint` command: formats (text, json, sarif, github, bitbucket), exit codes, config.
 mod lint_cli;
+/// Role listings and account dumps: split into roles, linted on several threads, same report.
+mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.

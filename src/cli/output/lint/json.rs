@@ -4,6 +4,8 @@
 //! end_column, pointer, message, help, fingerprint, witness: {who, principal, claims,
 //! source_ip} | null}], "summary": {errors, warnings, notes, baselined}}`
 
+use std::io::{self, Write};
+
 use rolecall::lint::Severity;
 use serde_json::{json, Value};
 
@@ -11,41 +13,30 @@ use super::Located;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub fn render(located: &[Located], baselined: usize) -> String {
-    use std::fmt::Write;
-    // Written finding by finding: an account dump can have tens of thousands, and one big
-    // `Value` of all of them would cost more memory than linting did.
+pub fn render(located: &[Located], baselined: usize, out: &mut dyn Write) -> io::Result<()> {
     let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
-    let mut text = format!("{{\n  \"version\": {SCHEMA_VERSION},\n  \"findings\": [");
+    write!(
+        out,
+        "{{\n  \"version\": {SCHEMA_VERSION},\n  \"findings\": ["
+    )?;
     for (i, l) in located.iter().enumerate() {
-        let one = serde_json::to_string_pretty(&finding(l)).unwrap_or_default();
-        text.push_str(if i == 0 { "\n" } else { ",\n" });
-        for (j, line) in one.lines().enumerate() {
-            if j > 0 {
-                text.push('\n');
-            }
-            text.push_str("    ");
-            text.push_str(line);
-        }
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        super::write_indented(out, &finding(l), "    ")?;
     }
-    text.push_str(if located.is_empty() {
-        "],\n"
+    out.write_all(if located.is_empty() {
+        b"],\n"
     } else {
-        "\n  ],\n"
-    });
+        b"\n  ],\n"
+    })?;
     let summary = json!({
         "errors": count(Severity::Error),
         "warnings": count(Severity::Warning),
         "notes": count(Severity::Note),
         "baselined": baselined,
     });
-    let summary = serde_json::to_string_pretty(&summary).unwrap_or_default();
-    let _ = write!(
-        text,
-        "  \"summary\": {}\n}}\n",
-        summary.replace('\n', "\n  ")
-    );
-    text
+    out.write_all(b"  \"summary\": ")?;
+    super::write_indented(out, &summary, "  ")?;
+    out.write_all(b"\n}\n")
 }
 
 pub fn finding(l: &Located) -> Value {

@@ -6,11 +6,13 @@ mod json;
 mod sarif;
 mod text;
 
+use std::io::{self, Write};
 use std::sync::Arc;
 
 use rolecall::json::{LineIndex, Span};
 use rolecall::lint::input::Embedded;
 use rolecall::lint::Finding;
+use rolecall::policy::Loc;
 
 use crate::cli::lint::LintFormat;
 
@@ -38,18 +40,35 @@ pub struct Located {
     pub related: Vec<(Span, String, [usize; 4])>,
 }
 
+/// A URL-encoded policy's decoded text, shared by the findings in it.
+pub struct EmbeddedSource {
+    text: Arc<String>,
+    lines: Arc<LineIndex>,
+    at: Loc,
+}
+
+impl EmbeddedSource {
+    pub fn new(e: Embedded) -> Self {
+        EmbeddedSource {
+            lines: Arc::new(LineIndex::new(&e.text)),
+            text: Arc::new(e.text),
+            at: e.at,
+        }
+    }
+}
+
 impl Located {
     pub fn new(
         file: &str,
         text: &Arc<String>,
         lines: &Arc<LineIndex>,
         role: Option<&str>,
-        embedded: Option<&Embedded>,
+        embedded: Option<&EmbeddedSource>,
         finding: Finding,
     ) -> Self {
         let (source, source_name, outer, pointer) = match embedded {
             Some(e) => (
-                Arc::new(e.text.clone()),
+                Arc::clone(&e.text),
                 format!("{file} ({} decoded)", e.at.pointer),
                 e.at.span.clone(),
                 format!("{}{}", e.at.pointer, finding.loc.pointer),
@@ -79,7 +98,7 @@ impl Located {
             })
             .collect();
         let source_lines = match embedded {
-            Some(_) => Arc::new(LineIndex::new(&source)),
+            Some(e) => Arc::clone(&e.lines),
             None => Arc::clone(lines),
         };
         Located {
@@ -110,12 +129,73 @@ impl Located {
     }
 }
 
-pub fn render(format: LintFormat, located: &[Located], baselined: usize) -> String {
+/// Write the findings in `format`. JSON and SARIF are written a finding at a time: an
+/// account dump can have tens of thousands, and one document of all of them would cost more
+/// memory than linting did.
+pub fn render(
+    format: LintFormat,
+    located: &[Located],
+    baselined: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        LintFormat::Text => text::render(located, baselined),
-        LintFormat::Json => json::render(located, baselined),
-        LintFormat::Sarif => sarif::render(located),
-        LintFormat::Github => github::render(located),
-        LintFormat::Bitbucket => bitbucket::render(located),
+        LintFormat::Text => out.write_all(text::render(located, baselined).as_bytes()),
+        LintFormat::Json => json::render(located, baselined, out),
+        LintFormat::Sarif => sarif::render(located, out),
+        LintFormat::Github => out.write_all(github::render(located).as_bytes()),
+        LintFormat::Bitbucket => out.write_all(bitbucket::render(located).as_bytes()),
     }
+}
+
+/// Write `value` pretty-printed, indented by `indent` spaces after each line break (the first
+/// line is not indented: it continues the line written before it).
+fn write_indented(out: &mut dyn Write, value: &serde_json::Value, indent: &str) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Write `doc` pretty-printed with the array of `items` where `doc` holds the string
+/// `placeholder`, exactly as `serde_json::to_string_pretty` would print the whole document.
+fn write_with_array(
+    out: &mut dyn Write,
+    doc: &serde_json::Value,
+    placeholder: &str,
+    items: impl Iterator<Item = serde_json::Value>,
+) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(doc).map_err(io::Error::other)?;
+    let quoted = format!("\"{placeholder}\"");
+    let (head, tail) = text
+        .split_once(&quoted)
+        .ok_or_else(|| io::Error::other("placeholder missing from the document"))?;
+    let indent: String = head
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take_while(|c| *c == ' ')
+        .collect();
+    let inner = format!("{indent}  ");
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"[")?;
+    let mut empty = true;
+    for item in items {
+        out.write_all(if empty { b"\n" } else { b",\n" })?;
+        out.write_all(inner.as_bytes())?;
+        write_indented(out, &item, &inner)?;
+        empty = false;
+    }
+    if !empty {
+        out.write_all(b"\n")?;
+        out.write_all(indent.as_bytes())?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
 }

@@ -13,6 +13,8 @@
 //!
 //! The output is deterministic: no timestamps, objects with sorted keys.
 
+use std::io::{self, Write};
+
 use rolecall::lint::{self, Rule, Severity};
 use serde_json::{json, Map, Value};
 
@@ -23,9 +25,9 @@ pub const INFORMATION_URI: &str = "https://github.com/rolecall/rolecall";
 /// The key of `partialFingerprints`; bump the suffix if the fingerprint's recipe changes.
 pub const FINGERPRINT_KEY: &str = "rolecall/v1";
 
-pub fn render(located: &[Located]) -> String {
+pub fn render(located: &[Located], out: &mut dyn Write) -> io::Result<()> {
+    const RESULTS: &str = "@results@";
     let rules: Vec<Value> = lint::ALL.iter().map(|r| rule(r)).collect();
-    let results: Vec<Value> = located.iter().map(result).collect();
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -41,12 +43,10 @@ pub fn render(located: &[Located]) -> String {
             },
             "invocations": [{ "executionSuccessful": true }],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": RESULTS,
         }],
     });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    super::write_with_array(out, &doc, RESULTS, located.iter().map(result))
 }
 
 fn level(s: Severity) -> &'static str {
