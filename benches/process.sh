@@ -3,6 +3,7 @@
 #   rolecall check <seed example>                      < 5 ms wall
 #   rolecall lint <10,000-role account dump> --format json / sarif
 #                                                      < 500 ms wall, peak RSS < 100 MiB
+#   the same, --format json -j 1 (one thread)          < 1 s wall, for the record
 #
 # Usage: benches/process.sh [runs]   (default 10 timed runs of each lint, 10 × that of check,
 #                                     each after 3 warm-ups)
@@ -44,6 +45,8 @@ check_cmd=("$bin" check corpus/policies/seed/policy-repository.json
     --token corpus/tokens/bitbucket-seed.jwt --now 2020-01-11T14:00:00Z)
 lint_json=("$bin" lint "$dump" --format json)
 lint_sarif=("$bin" lint "$dump" --format sarif)
+# The same on one thread: what a single-core runner gets (no target; for the record).
+lint_json_one=("$bin" lint "$dump" --format json -j 1)
 
 # Each command must work before it is timed: check allows (exit 0), lint reports findings
 # (exit 0 or 1). works <highest good exit status> <command...>
@@ -158,6 +161,7 @@ row() {
 row "check (seed example)" $((runs * 10)) 5 - "${check_cmd[@]}"
 row "lint 10,000 roles --format json" "$runs" 500 100 "${lint_json[@]}"
 row "lint 10,000 roles --format sarif" "$runs" 500 100 "${lint_sarif[@]}"
+row "lint 10,000 roles --format json -j 1" "$runs" 1000 100 "${lint_json_one[@]}"
 
 echo
 echo "machine: $(nproc) cores; timer: $timer; memory: $memory"

@@ -32,7 +32,10 @@ pub struct Ignore {
 pub struct Instance {
     /// Condition-key prefix: the issuer URL without `https://`.
     pub issuer: String,
+    /// The built-in kind, with the subject forms of a declared custom template if any.
     pub kind: &'static Profile,
+    /// The kind's own for an issuer it already knows; per tenant for a self-hosted one.
+    pub tenancy: Tenancy,
 }
 
 /// The intended scope of the roles in matching paths: every identity the policy admits must
@@ -51,11 +54,7 @@ impl Config {
     /// the built-in profiles.
     pub fn resolve(&self, prefix: &str) -> Option<(&'static Profile, Tenancy)> {
         if let Some(i) = self.instances.iter().find(|i| i.issuer == prefix) {
-            let unit = match i.kind.tenancy {
-                Tenancy::PerTenant { unit } => unit,
-                Tenancy::Shared => "instance",
-            };
-            return Some((i.kind, Tenancy::PerTenant { unit }));
+            return Some((i.kind, i.tenancy));
         }
         Profile::for_prefix(prefix).map(|p| (p, p.tenancy))
     }

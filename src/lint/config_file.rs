@@ -13,6 +13,11 @@
 //! kind = "gitlab"
 //! issuer = "gitlab.example.com"
 //!
+//! [[provider]]                             # a GitHub custom subject template
+//! kind = "github"
+//! issuer = "token.actions.githubusercontent.com"
+//! include_claim_keys = ["repository_owner", "repository", "ref"]
+//!
 //! [[scope]]                                # the intended scope of roles under a path
 //! path = "deploy/*"
 //! repository = ["{1de489be-ce6a-42a0-a8c8-eadbf1174ac7}"]
@@ -26,7 +31,7 @@ use thiserror::Error;
 
 use super::config::{Config, Ignore, Instance, Scope};
 use super::Severity;
-use crate::providers::Profile;
+use crate::providers::{with_template, Profile, Tenancy};
 
 /// A configuration problem, with the byte span in the file when known.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -62,6 +67,8 @@ struct IgnoreEntry {
 struct ProviderEntry {
     kind: String,
     issuer: String,
+    /// A GitHub custom subject template, as configured on GitHub.
+    include_claim_keys: Option<Vec<String>>,
 }
 
 fn error(message: impl Into<String>) -> ConfigError {
@@ -108,8 +115,32 @@ pub fn parse(text: &str, known_rule: impl Fn(&str) -> bool) -> Result<Config, Co
     for p in file.provider {
         let kind = Profile::by_id(&p.kind)
             .ok_or_else(|| error(format!("[[provider]]: unknown kind `{}`", p.kind)))?;
-        let issuer = p.issuer.trim_start_matches("https://").to_string();
-        config.instances.push(Instance { issuer, kind });
+        let issuer = p
+            .issuer
+            .trim_start_matches("https://")
+            .trim_end_matches('/')
+            .to_string();
+        // An issuer the kind already knows (github.com with a custom template) keeps the
+        // kind's tenancy; any other is a self-hosted instance: its own tenant.
+        let tenancy = match Profile::for_prefix(&issuer) {
+            Some(builtin) if builtin.id == kind.id => kind.tenancy,
+            _ => Tenancy::PerTenant {
+                unit: match kind.tenancy {
+                    Tenancy::PerTenant { unit } => unit,
+                    Tenancy::Shared => "instance",
+                },
+            },
+        };
+        let kind = match &p.include_claim_keys {
+            Some(keys) => with_template(kind, keys)
+                .map_err(|e| error(format!("[[provider]] `{issuer}`: {e}")))?,
+            None => kind,
+        };
+        config.instances.push(Instance {
+            issuer,
+            kind,
+            tenancy,
+        });
     }
     for entry in file.scope {
         let mut path = None;

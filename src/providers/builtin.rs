@@ -8,7 +8,7 @@ mod codefresh;
 mod cognito_identity;
 mod eks_irsa;
 mod env0;
-mod github;
+pub(crate) mod github;
 mod gitlab;
 mod google;
 mod harness;

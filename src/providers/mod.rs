@@ -6,8 +6,10 @@
 //! linter needs to build witnesses.
 
 mod builtin;
+mod custom;
 
 pub use builtin::ALL;
+pub use custom::with_template;
 
 use std::sync::LazyLock;
 

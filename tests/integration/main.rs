@@ -14,6 +14,8 @@ mod cli;
 mod common;
 /// Runs every declarative case under `corpus/eval/` and reports every mismatch.
 mod corpus;
+/// GitHub custom subject templates declared in `rolecall.toml`.
+mod custom_template;
 /// Generated README text (the rules table) matches the code.
 mod docs;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.

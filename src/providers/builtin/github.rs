@@ -5,56 +5,56 @@
 
 use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
 
-const OWNER: Field = Field {
+pub(crate) const OWNER: Field = Field {
     name: "owner",
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
 };
-const OWNER_ID: Field = Field {
+pub(crate) const OWNER_ID: Field = Field {
     name: "owner_id",
     role: Role::Tenant,
     example: "1234567",
     other: "7654321",
 };
-const REPO: Field = Field {
+pub(crate) const REPO: Field = Field {
     name: "repo",
     role: Role::Project,
     example: "app",
     other: "rolecall-other-repo",
 };
-const REPO_ID: Field = Field {
+pub(crate) const REPO_ID: Field = Field {
     name: "repo_id",
     role: Role::Project,
     example: "98765432",
     other: "23456789",
 };
-const BRANCH: Field = Field {
+pub(crate) const BRANCH: Field = Field {
     name: "branch",
     role: Role::Ref,
     example: "main",
     other: "rolecall-untrusted-branch",
 };
-const TAG: Field = Field {
+pub(crate) const TAG: Field = Field {
     name: "tag",
     role: Role::Ref,
     example: "v1.0.0",
     other: "rolecall-untrusted-tag",
 };
-const ENVIRONMENT: Field = Field {
+pub(crate) const ENVIRONMENT: Field = Field {
     name: "environment",
     role: Role::Environment,
     example: "production",
     other: "rolecall-other-environment",
 };
 
-const VISIBILITY: Field = Field {
+pub(crate) const VISIBILITY: Field = Field {
     name: "repository_visibility",
     role: Role::Other,
     example: "private",
     other: "public",
 };
-const WORKFLOW: Field = Field {
+pub(crate) const WORKFLOW: Field = Field {
     name: "job_workflow_ref",
     role: Role::Other,
     example: "acme/deploy/.github/workflows/deploy.yml@refs/heads/main",
