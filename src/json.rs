@@ -9,6 +9,7 @@
 //! a size cap, a nesting cap (checked *before* its recursive parser runs, so 10,000 levels cannot
 //! overflow the stack), raw control characters inside strings (RFC 8259), and a leading BOM.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use jsonc_parser::ast;
@@ -24,30 +25,31 @@ pub type Span = Range<usize>;
 
 /// One JSON value with its location.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'t> {
     pub span: Span,
-    pub kind: Kind,
+    pub kind: Kind<'t>,
 }
 
 /// The JSON value itself.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub enum Kind<'t> {
     Null,
     Bool(bool),
     /// The number exactly as written.
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
+    Number(Cow<'t, str>),
+    /// Borrowed from the text unless it had escapes: a dump's tree holds no copy of it.
+    String(Cow<'t, str>),
+    Array(Vec<Node<'t>>),
     /// Members in document order; duplicates are kept.
-    Object(Vec<Member>),
+    Object(Vec<Member<'t>>),
 }
 
 /// An object member: its key (with the key's own span) and its value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'t> {
+    pub key: Cow<'t, str>,
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'t>,
 }
 
 /// Why a text is not acceptable JSON.
@@ -75,7 +77,7 @@ pub struct JsonError {
     pub span: Span,
 }
 
-impl Node {
+impl<'t> Node<'t> {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::String(s) => Some(s),
@@ -83,21 +85,20 @@ impl Node {
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Member]> {
+    pub fn as_object(&self) -> Option<&[Member<'t>]> {
         match &self.kind {
             Kind::Object(m) => Some(m),
             _ => None,
         }
     }
 
-    pub fn as_array(&self) -> Option<&[Node]> {
+    pub fn as_array(&self) -> Option<&[Node<'t>]> {
         match &self.kind {
             Kind::Array(a) => Some(a),
             _ => None,
         }
     }
 
-    /// The first member named `key` (exact spelling).
     /// Move every span `by` bytes later: for a tree parsed from a slice of a bigger text.
     pub fn shift(&mut self, by: usize) {
         self.span = self.span.start + by..self.span.end + by;
@@ -113,7 +114,8 @@ impl Node {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    /// The first member named `key` (exact spelling).
+    pub fn get(&self, key: &str) -> Option<&Node<'t>> {
         self.as_object()?
             .iter()
             .find(|m| m.key == key)
@@ -138,12 +140,12 @@ impl Node {
         match &self.kind {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
-            Kind::Number(n) => serde_json::from_str(n).unwrap_or(Value::String(n.clone())),
-            Kind::String(s) => Value::String(s.clone()),
+            Kind::Number(n) => serde_json::from_str(n).unwrap_or(Value::String(n.to_string())),
+            Kind::String(s) => Value::String(s.to_string()),
             Kind::Array(a) => Value::Array(a.iter().map(Node::to_value).collect()),
             Kind::Object(m) => Value::Object(
                 m.iter()
-                    .map(|m| (m.key.clone(), m.value.to_value()))
+                    .map(|m| (m.key.to_string(), m.value.to_value()))
                     .collect(),
             ),
         }
@@ -172,7 +174,7 @@ pub fn into_utf8(mut bytes: Vec<u8>) -> Result<String, JsonError> {
 }
 
 /// Parse `text` into a tree. Offsets in the result are byte offsets into `text`.
-pub fn parse(text: &str) -> Result<Node, JsonError> {
+pub fn parse(text: &str) -> Result<Node<'_>, JsonError> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(JsonError {
             kind: JsonErrorKind::TooLarge {
@@ -259,15 +261,15 @@ fn span(r: jsonc_parser::common::Range) -> Span {
     r.start..r.end
 }
 
-fn convert(v: ast::Value<'_>) -> Node {
+fn convert(v: ast::Value<'_>) -> Node<'_> {
     match v {
         ast::Value::StringLit(s) => Node {
             span: span(s.range),
-            kind: Kind::String(s.value.into_owned()),
+            kind: Kind::String(s.value),
         },
         ast::Value::NumberLit(n) => Node {
             span: span(n.range),
-            kind: Kind::Number(n.value.to_string()),
+            kind: Kind::Number(Cow::Borrowed(n.value)),
         },
         ast::Value::BooleanLit(b) => Node {
             span: span(b.range),
@@ -288,8 +290,8 @@ fn convert(v: ast::Value<'_>) -> Node {
                     .into_iter()
                     .map(|p| {
                         let (key, key_span) = match p.name {
-                            ast::ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
-                            ast::ObjectPropName::Word(w) => (w.value.to_string(), span(w.range)),
+                            ast::ObjectPropName::String(s) => (s.value, span(s.range)),
+                            ast::ObjectPropName::Word(w) => (Cow::Borrowed(w.value), span(w.range)),
                         };
                         Member {
                             key,

@@ -18,7 +18,7 @@ fn numbers_keep_their_lexeme() {
         .unwrap()
         .iter()
         .map(|n| match &n.kind {
-            Kind::Number(s) => s.clone(),
+            Kind::Number(s) => s.to_string(),
             _ => String::new(),
         })
         .collect();

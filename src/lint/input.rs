@@ -157,7 +157,7 @@ pub enum Layout<'t> {
     /// is parsed when it is linted, so a dump never holds more than a role's tree at a time.
     Roles(Vec<RoleText<'t>>),
     /// Any other file, parsed whole.
-    Tree(Node),
+    Tree(Node<'t>),
 }
 
 /// One role of a listing: where it sits in the file, and its text.
@@ -240,7 +240,7 @@ pub fn for_each_in_layout(layout: &Layout<'_>, mut visit: impl FnMut(Document)) 
 }
 
 /// Parse a file's text; JSON errors become a single-error list.
-pub fn parse_file(text: &str) -> Result<Node, PolicyErrors> {
+pub fn parse_file(text: &str) -> Result<Node<'_>, PolicyErrors> {
     json::parse(text).map_err(|e| {
         PolicyErrors(vec![PolicyError::new(
             PolicyErrorKind::Json(e.kind),

@@ -1,5 +1,7 @@
 //! JSON tree to [`Policy`], collecting every error rather than stopping at the first.
 
+use std::collections::HashMap;
+
 use super::condition::{parse_cidr, typed, CidrForm, CondValue, Condition, Typed};
 use super::error::{PolicyError, PolicyErrorKind as E, PolicyErrors, PolicyWarning, WarningKind};
 use super::operator::{Base, Family, Operator, OperatorNameError};
@@ -77,13 +79,34 @@ fn render(base: &str, path: &[Step<'_>]) -> String {
 }
 
 /// The index of each key's first occurrence (a map, so huge objects stay linear).
-fn first_occurrences(members: &[Member]) -> std::collections::HashMap<&str, usize> {
-    let mut firsts = std::collections::HashMap::with_capacity(members.len());
+fn first_occurrences<'m>(members: &'m [Member<'_>]) -> HashMap<&'m str, usize> {
+    let mut firsts = HashMap::with_capacity(members.len());
     for (i, m) in members.iter().enumerate() {
-        firsts.entry(m.key.as_str()).or_insert(i);
+        firsts.entry(m.key.as_ref()).or_insert(i);
     }
     firsts
 }
+
+/// Where the first member with `members[i]`'s key is. Small objects (nearly all of a policy)
+/// are searched directly; a map is only worth building for big ones.
+fn first_with_key(
+    members: &[Member<'_>],
+    i: usize,
+    firsts: Option<&HashMap<&str, usize>>,
+) -> usize {
+    match (firsts, members.get(i)) {
+        (Some(map), Some(m)) => map.get(m.key.as_ref()).copied().unwrap_or(i),
+        (None, Some(m)) => members
+            .iter()
+            .take(i)
+            .position(|f| f.key == m.key)
+            .unwrap_or(i),
+        (_, None) => i,
+    }
+}
+
+/// Objects with more members than this get a key map in [`Parser::scan`].
+const SMALL_OBJECT: usize = 16;
 
 /// The first character IAM does not allow in a policy (R1.13), if any.
 fn disallowed(s: &str) -> Option<char> {
@@ -98,6 +121,13 @@ fn disallowed(s: &str) -> Option<char> {
 
 fn child(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", json::pointer_token(token))
+}
+
+/// The pointer of array item `i`. Built once and moved into the item's [`Loc`]: a big policy
+/// has one for every value, and temporary copies of them made parsing slower per byte as the
+/// heap grew.
+fn item(pointer: &str, i: usize) -> String {
+    format!("{pointer}/{i}")
 }
 
 fn loc(pointer: &str, node: &Node) -> Loc {
@@ -131,19 +161,21 @@ impl Parser {
                 }
             }
             Kind::Object(members) => {
-                let firsts = first_occurrences(members);
+                let firsts = (members.len() > SMALL_OBJECT).then(|| first_occurrences(members));
                 for (i, m) in members.iter().enumerate() {
                     path.push(Step::Key(&m.key));
                     if let Some(ch) = disallowed(&m.key) {
                         let at = Loc::new(render(base, path), m.key_span.clone());
                         self.error(E::DisallowedCharacter { ch }, at);
                     }
-                    let first = firsts.get(m.key.as_str()).copied().unwrap_or(i);
+                    let first = first_with_key(members, i, firsts.as_ref());
                     if first != i {
                         let here = render(base, path);
                         let earlier = members.get(first).map_or(0..0, |f| f.key_span.clone());
                         self.errors.push(PolicyError {
-                            kind: E::DuplicateKey { key: m.key.clone() },
+                            kind: E::DuplicateKey {
+                                key: m.key.to_string(),
+                            },
                             loc: Loc::new(here.clone(), m.key_span.clone()),
                             related: Some(Loc::new(here, earlier)),
                         });
@@ -192,14 +224,14 @@ impl Parser {
 
     fn unknown_members(&mut self, members: &[Member], known: &[&str], pointer: &str) {
         for m in members {
-            if !known.contains(&m.key.as_str()) {
+            if !known.contains(&m.key.as_ref()) {
                 let suggestion = known
                     .iter()
                     .find(|k| k.eq_ignore_ascii_case(&m.key))
                     .map(|k| k.to_string());
                 self.error(
                     E::UnknownElement {
-                        name: m.key.clone(),
+                        name: m.key.to_string(),
                         suggestion,
                     },
                     Loc::new(child(pointer, &m.key), m.key_span.clone()),
@@ -254,15 +286,13 @@ impl Parser {
                 self.error(E::EmptyStatement, loc(&here, node));
                 None
             }
-            Kind::Array(items) => Some(
-                items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| {
-                        self.statement(s, &child(&here, &i.to_string()), i, version)
-                    })
-                    .collect(),
-            ),
+            Kind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, s) in items.iter().enumerate() {
+                    out.extend(self.statement(s, &item(&here, i), i, version));
+                }
+                Some(out)
+            }
             _ => {
                 self.wrong_type("Statement", "an object or an array of objects", node, &here);
                 None
@@ -366,14 +396,16 @@ impl Parser {
             Kind::Object(members) => {
                 let mut entries = Vec::new();
                 for m in members {
-                    let kind = match m.key.as_str() {
+                    let kind = match m.key.as_ref() {
                         "AWS" => PrincipalKind::Aws,
                         "Federated" => PrincipalKind::Federated,
                         "Service" => PrincipalKind::Service,
                         "CanonicalUser" => PrincipalKind::CanonicalUser,
                         _ => {
                             self.error(
-                                E::InvalidPrincipalKey { key: m.key.clone() },
+                                E::InvalidPrincipalKey {
+                                    key: m.key.to_string(),
+                                },
                                 Loc::new(child(&here, &m.key), m.key_span.clone()),
                             );
                             continue;
@@ -428,7 +460,7 @@ impl Parser {
     /// A string or an array of strings; each with its location. Reports empty arrays.
     fn strings(&mut self, node: &Node, pointer: &str, element: &str) -> Vec<(String, Loc)> {
         match &node.kind {
-            Kind::String(s) => vec![(s.clone(), loc(pointer, node))],
+            Kind::String(s) => vec![(s.to_string(), loc(pointer, node))],
             Kind::Array(items) => {
                 if items.is_empty() {
                     self.warn(
@@ -438,12 +470,12 @@ impl Parser {
                         loc(pointer, node),
                     );
                 }
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    let here = child(pointer, &i.to_string());
-                    match item.as_str() {
-                        Some(s) => out.push((s.to_string(), loc(&here, item))),
-                        None => self.wrong_type(element, "a string", item, &here),
+                let mut out = Vec::with_capacity(items.len());
+                for (i, node) in items.iter().enumerate() {
+                    let here = item(pointer, i);
+                    match node.as_str() {
+                        Some(s) => out.push((s.to_string(), Loc::new(here, node.span.clone()))),
+                        None => self.wrong_type(element, "a string", node, &here),
                     }
                 }
                 out
@@ -511,7 +543,7 @@ impl Parser {
                 Err(OperatorNameError::Unknown { suggestion }) => {
                     self.error(
                         E::InvalidOperator {
-                            name: block.key.clone(),
+                            name: block.key.to_string(),
                             suggestion,
                         },
                         op_loc,
@@ -534,7 +566,9 @@ impl Parser {
                 let key_loc = Loc::new(key_ptr.clone(), k.key_span.clone());
                 if k.key.matches(':').count() != 1 {
                     self.error(
-                        E::InvalidConditionKey { key: k.key.clone() },
+                        E::InvalidConditionKey {
+                            key: k.key.to_string(),
+                        },
                         key_loc.clone(),
                     );
                 }
@@ -544,7 +578,9 @@ impl Parser {
                     .any(|e| e.key != k.key && e.key.eq_ignore_ascii_case(&k.key));
                 if case_twin {
                     self.error(
-                        E::DuplicateConditionKey { key: k.key.clone() },
+                        E::DuplicateConditionKey {
+                            key: k.key.to_string(),
+                        },
                         key_loc.clone(),
                     );
                 }
@@ -552,7 +588,7 @@ impl Parser {
                 out.push(Condition {
                     operator,
                     operator_loc: op_loc.clone(),
-                    key: k.key.clone(),
+                    key: k.key.to_string(),
                     key_lower,
                     key_loc,
                     values,
@@ -572,8 +608,8 @@ impl Parser {
     ) -> Vec<CondValue> {
         let scalar = |n: &Node| -> Option<String> {
             match &n.kind {
-                Kind::String(s) => Some(s.clone()),
-                Kind::Number(s) => Some(s.clone()),
+                Kind::String(s) => Some(s.to_string()),
+                Kind::Number(s) => Some(s.to_string()),
                 Kind::Bool(b) => Some(b.to_string()),
                 _ => None,
             }
@@ -581,14 +617,15 @@ impl Parser {
         let mut raw: Vec<(String, Loc)> = Vec::new();
         match &node.kind {
             Kind::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let here = child(pointer, &i.to_string());
-                    match scalar(item) {
-                        Some(s) => raw.push((s, loc(&here, item))),
+                raw.reserve_exact(items.len());
+                for (i, node) in items.iter().enumerate() {
+                    let here = item(pointer, i);
+                    match scalar(node) {
+                        Some(s) => raw.push((s, Loc::new(here, node.span.clone()))),
                         None => self.wrong_type(
                             "condition value",
                             "a string, number or boolean",
-                            item,
+                            node,
                             &here,
                         ),
                     }
