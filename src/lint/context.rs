@@ -1,7 +1,7 @@
 //! What rules look at: the policy, each statement's providers, and their conditions by claim.
 
 use crate::policy::{Condition, Effect, Policy, Principal, PrincipalKind, Statement};
-use crate::providers::{Profile, Tenancy};
+use crate::providers::{github_templates_of, with_inferred_templates, Profile, Tenancy};
 use crate::request::{key_prefix, ClaimSet, ASSUME_ROLE_WITH_WEB_IDENTITY};
 
 use std::cell::OnceCell;
@@ -84,7 +84,7 @@ fn providers<'a>(s: &'a Statement, config: &Config) -> Vec<ProviderView<'a>> {
     entries
         .iter()
         .filter(|e| e.kind == PrincipalKind::Federated && !e.value.contains(":saml-provider/"))
-        .map(|e| ProviderView::new(&e.value, &e.loc, config))
+        .map(|e| ProviderView::new(&e.value, &e.loc, config).with_templates_of(s))
         .collect()
 }
 
@@ -102,6 +102,30 @@ impl<'a> ProviderView<'a> {
             claims: ClaimSet::of(prefix),
             space: OnceCell::new(),
         }
+    }
+
+    /// For GitHub: add the custom subject templates the statement's `sub` values are written
+    /// for, so witnesses can come from their grammar too (a template starting with an
+    /// attacker-chosen claim such as `workflow:` admits every repository that sets it).
+    fn with_templates_of(mut self, s: &Statement) -> Self {
+        let Some(profile) = self.profile.filter(|p| p.id == "github") else {
+            return self;
+        };
+        let templates: Vec<Vec<String>> = s
+            .conditions
+            .iter()
+            .filter(|c| {
+                claim_of(&c.key_lower, &self.prefix_lower).as_deref() == Some("sub")
+                    && c.operator.base.family() == crate::policy::Family::String
+                    && !c.operator.base.is_negated()
+            })
+            .flat_map(|c| c.values.iter())
+            .flat_map(|v| github_templates_of(&v.raw))
+            .collect();
+        if !templates.is_empty() {
+            self.profile = Some(with_inferred_templates(profile, templates));
+        }
+        self
     }
 
     /// What every witness search for this statement and provider shares (computed once).

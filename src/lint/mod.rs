@@ -9,6 +9,7 @@ mod finding;
 pub mod input;
 mod registry;
 mod rules;
+mod shape;
 pub mod witness;
 
 pub use breadth::Breadth;

@@ -23,6 +23,7 @@ pub const ALL: &[&Rule] = &[
     &rules::tenant_wide_subject::RULE,
     &rules::unexposed_claim_condition::RULE,
     &rules::unguarded_service_principal::RULE,
+    &rules::unmatchable_subject::RULE,
     &rules::unresolvable_policy_variable::RULE,
     &rules::volatile_subject_pin::RULE,
     &rules::web_identity_action_missing::RULE,

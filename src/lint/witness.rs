@@ -132,6 +132,8 @@ pub struct Space {
     source_ip: Option<IpAddr>,
     /// There are `sub` conditions, but none with a pattern to prune by.
     blind: bool,
+    /// A `sub` value has a `?`: look-alikes one character longer are worth trying.
+    has_question: bool,
     /// Per form of the profile, per field, per [`Pool`]: the values that fit the field,
     /// built on first use (pruning means most are never needed).
     pools: Vec<Vec<[OnceCell<Values>; 2]>>,
@@ -195,7 +197,11 @@ impl Space {
                 .map(|f| f.fields().map(|_| Default::default()).collect())
                 .collect()
         });
+        let has_question = view
+            .on_claim(provider, "sub")
+            .any(|c| c.values.iter().any(|v| v.raw.contains('?')));
         Space {
+            has_question,
             patterns,
             literals: policy_literals(view, provider),
             claims,
@@ -227,7 +233,7 @@ impl Space {
         cell.get_or_init(|| {
             let values = match pool {
                 Pool::Ordinary => ordinary_pool(field, &self.literals),
-                Pool::Outsider => outsider_pool(field, &self.literals),
+                Pool::Outsider => outsider_pool(field, &self.literals, self.has_question),
             };
             let seps = separators(form);
             values
@@ -637,14 +643,19 @@ fn ordinary_pool(f: &Field, literals: &[String]) -> Vec<(String, Origin)> {
     }
 }
 
-fn outsider_pool(f: &Field, literals: &[String]) -> Vec<(String, Origin)> {
+/// A field's outsider, and look-alikes of the policy's literals. `one_more` adds a look-alike
+/// one character longer, for patterns with `?` (`repo:acm?/…` admits `acmx`).
+fn outsider_pool(f: &Field, literals: &[String], one_more: bool) -> Vec<(String, Origin)> {
     let mut pool = vec![(f.other.to_string(), Origin::Outsider)];
+    let lookalikes = literals.iter().filter(|l| l.as_str() != f.other);
     pool.extend(
-        literals
-            .iter()
-            .filter(|l| l.as_str() != f.other)
+        lookalikes
+            .clone()
             .map(|l| (format!("{l}-lookalike"), Origin::Lookalike)),
     );
+    if one_more {
+        pool.extend(lookalikes.map(|l| (format!("{l}x"), Origin::Lookalike)));
+    }
     pool
 }
 

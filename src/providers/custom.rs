@@ -173,3 +173,128 @@ fn merge_literals(parts: Vec<Part>) -> Vec<Part> {
 fn leak_str(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
+
+/// GitHub's claim names a custom template can include, besides `repo` and `context`
+/// [https://docs.github.com/en/actions/reference/security/oidc]. Organization custom
+/// properties (`repo_property_*`) are claims too.
+const GITHUB_CLAIMS: &[&str] = &[
+    "actor",
+    "actor_id",
+    "base_ref",
+    "enterprise",
+    "enterprise_id",
+    "environment",
+    "event_name",
+    "head_ref",
+    "job_workflow_ref",
+    "job_workflow_sha",
+    "ref",
+    "ref_protected",
+    "ref_type",
+    "repository",
+    "repository_id",
+    "repository_owner",
+    "repository_owner_id",
+    "repository_visibility",
+    "run_attempt",
+    "run_id",
+    "run_number",
+    "runner_environment",
+    "workflow",
+    "workflow_ref",
+    "workflow_sha",
+];
+
+/// The custom templates a GitHub `sub` value seems to be written for: its `key:value` pairs read
+/// left to right while the keys are claim names. Empty for the default subject
+/// (`repo:{owner}/{repo}:{context}`, which the built-in forms cover) and for text that is no
+/// template. A value with a wildcard also admits templates with more claims than it spells
+/// out; an attacker's own template can end with `repo`, so that template is returned too.
+///
+/// GitHub escapes `:` in claim values (`production%3Aeastus`), so a literal value never spans
+/// pairs; a wildcard can, which is what the second template stands for.
+pub fn github_templates_of(value: &str) -> Vec<Vec<String>> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut rest = value;
+    let mut wild = false;
+    while !rest.is_empty() {
+        let (key, after) = match rest.split_once(':') {
+            Some(split) => split,
+            // `pull_request` is the one context without a value.
+            None if rest == "pull_request" => ("pull_request", ""),
+            None => (rest, ""),
+        };
+        if key.contains(['*', '?']) {
+            wild = true;
+            break;
+        }
+        let name = match key {
+            "pull_request" => "context",
+            "repo" => key,
+            k if GITHUB_CLAIMS.contains(&k) || k.starts_with("repo_property_") => k,
+            _ => return Vec::new(),
+        };
+        keys.push(name.to_string());
+        if key == "pull_request" {
+            rest = after;
+            continue;
+        }
+        let (value, next) = after.split_once(':').unwrap_or((after, ""));
+        wild |= value.contains(['*', '?']);
+        rest = next;
+    }
+    let default = keys.first().is_some_and(|k| k == "repo")
+        && keys.len() <= 2
+        && keys
+            .get(1)
+            .is_none_or(|k| matches!(k.as_str(), "ref" | "environment" | "context"));
+    if keys.is_empty() || default {
+        return Vec::new();
+    }
+    let mut out = vec![keys.clone()];
+    if wild && keys.last().is_some_and(|k| k != "repo") {
+        keys.push("repo".into());
+        out.push(keys);
+    }
+    out
+}
+
+/// `base` with the forms of `templates`, built once per distinct list and kept for the run (see
+/// the module docs on why profiles are leaked). Past a small number of distinct lists (only an
+/// adversarial input has that many), templates are no longer added: breadth findings may then
+/// miss them, but nothing wrong is reported.
+pub fn with_inferred_templates(
+    base: &'static Profile,
+    mut templates: Vec<Vec<String>>,
+) -> &'static Profile {
+    use std::sync::Mutex;
+    type Cache = Vec<((&'static str, Vec<Vec<String>>), &'static Profile)>;
+    static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
+    const MAX_CACHED: usize = 256;
+    templates.sort();
+    templates.dedup();
+    if templates.is_empty() {
+        return base;
+    }
+    let key = (base.id, templates);
+    let Ok(mut cache) = CACHE.lock() else {
+        return base;
+    };
+    if let Some((_, p)) = cache.iter().find(|(k, _)| *k == key) {
+        return p;
+    }
+    if cache.len() >= MAX_CACHED {
+        return base;
+    }
+    // Applied last to first, so the forms come out in sorted order: a template before the same
+    // template with more claims (the witness search spends its budget on forms in order).
+    let mut profile = base;
+    for keys in key.1.iter().rev() {
+        match with_template(profile, keys) {
+            Ok(p) => profile = p,
+            Err(_) => return base,
+        }
+    }
+    cache.push((key, profile));
+    profile
+}

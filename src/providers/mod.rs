@@ -9,7 +9,7 @@ mod builtin;
 mod custom;
 
 pub use builtin::ALL;
-pub use custom::with_template;
+pub use custom::{github_templates_of, with_inferred_templates, with_template};
 
 use std::sync::LazyLock;
 
@@ -33,7 +33,18 @@ pub struct Profile {
     pub shared_egress_ips: &'static [&'static str],
     /// Claims of a realistic token (JSON object text), used as the base of witnesses.
     pub example_claims: &'static str,
+    /// Claims the provider facts show in every token, besides the ones OpenID Connect requires
+    /// ([`REQUIRED_CLAIMS`]). A claim the facts do not settle is left out: it may be absent,
+    /// which is the safe reading for rules about absent keys.
+    pub always_present: &'static [&'static str],
+    /// `(field, claim)`: a subject with this field comes from a token that carries this claim
+    /// (GitHub's `environment:` context exactly when the job names an environment). A token
+    /// without the claim cannot have such a subject.
+    pub implied_by_subject: &'static [(&'static str, &'static str)],
 }
+
+/// Claims every OpenID Connect ID token carries (OpenID Connect Core 1.0, section 2).
+pub const REQUIRED_CLAIMS: &[&str] = &["iss", "sub", "aud", "exp", "iat"];
 
 /// Whether one issuer URL serves every customer, or each tenant has its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +122,26 @@ impl Profile {
 
     pub fn is_shared(&self) -> bool {
         self.tenancy == Tenancy::Shared
+    }
+
+    /// Does every token of this provider carry `claim` (compared ignoring ASCII case, as
+    /// condition keys are)?
+    pub fn always_carries(&self, claim: &str) -> bool {
+        REQUIRED_CLAIMS
+            .iter()
+            .chain(self.always_present)
+            .any(|c| c.eq_ignore_ascii_case(claim))
+    }
+
+    /// The subject fields whose presence means the token carries `claim`.
+    pub fn fields_implying<'a>(
+        &'a self,
+        claim: &'a str,
+    ) -> impl Iterator<Item = &'static str> + 'a {
+        self.implied_by_subject
+            .iter()
+            .filter(move |(_, c)| c.eq_ignore_ascii_case(claim))
+            .map(|(f, _)| *f)
     }
 }
 

@@ -54,3 +54,27 @@ fn prefixes_recognise_tenant_specific_issuers() {
     );
     assert!(Profile::for_prefix("auth.example.com").is_none());
 }
+
+#[test]
+fn presence_data_names_real_fields_and_does_not_contradict_itself() {
+    for p in ALL {
+        for (field, claim) in p.implied_by_subject {
+            assert!(
+                !p.always_carries(claim),
+                "{}: `{claim}` is always present, so no subject implies it",
+                p.id
+            );
+            if p.id != "github" {
+                // GitHub's template keys (`enterprise_id`, ...) become fields of declared
+                // templates only.
+                assert!(
+                    p.subject
+                        .iter()
+                        .any(|f| f.fields().any(|x| x.name == *field)),
+                    "{}: no subject form has a field `{field}`",
+                    p.id
+                );
+            }
+        }
+    }
+}

@@ -75,10 +75,40 @@ fn a_declared_template_gives_a_witness_check_admits() {
         None,
     );
     assert_eq!(check.code, 0, "{}\n{}", check.stdout, check.stderr);
-    // Undeclared, the shape is unknown and nothing is claimed about it.
+    // Undeclared, the template is read off the policy's own value: the same finding.
     let (_d, policy, toml) = setup("");
     let r = lint(&policy, &toml);
-    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("tenant-wide-subject"), "{}", r.stdout);
+}
+
+#[test]
+fn a_template_led_by_a_claim_anyone_chooses_admits_other_owners() {
+    // `workflow` is free text any repository sets; with a wildcard after it, any owner's
+    // template `workflow`, `repo` matches.
+    let (_dir, policy, toml) = setup("");
+    std::fs::write(
+        &policy,
+        POLICY.replace(
+            "repository_owner:acme:repository:acme/*:ref:refs/heads/main",
+            "workflow:Deploy*",
+        ),
+    )
+    .unwrap();
+    let r = lint(&policy, &toml);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let finding = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "cross-tenant-subject")
+        .unwrap_or_else(|| panic!("a cross-tenant finding: {doc:#}"));
+    let sub = finding["witness"]["claims"]["sub"].as_str().unwrap();
+    assert!(
+        sub.starts_with("workflow:Deploy") && sub.contains(":repo:"),
+        "{sub}"
+    );
+    assert!(!sub.contains("repo:acme/"), "{sub}");
 }
 
 #[test]

@@ -19,6 +19,7 @@ pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
 pub mod unexposed_claim_condition;
 pub mod unguarded_service_principal;
+pub mod unmatchable_subject;
 pub mod unresolvable_policy_variable;
 pub mod volatile_subject_pin;
 pub mod web_identity_action_missing;

@@ -78,4 +78,15 @@ pub const PROFILE: Profile = Profile {
         "iat": 1767225600,
         "exp": 1767229200
     }"#,
+    // In `claims_supported` and in both of the facts' example tokens. `branchName` is left out
+    // (both examples are branch pipelines; tag and custom pipelines are not settled), and
+    // `deploymentEnvironmentUuid` is sent only for deployment steps.
+    always_present: &[
+        "workspaceUuid",
+        "repositoryUuid",
+        "pipelineUuid",
+        "stepUuid",
+    ],
+    // The environment segment of `sub` and the claim both exist only for deployment steps.
+    implied_by_subject: &[("environment", "deploymentEnvironmentUuid")],
 };

@@ -98,4 +98,18 @@ pub const PROFILE: Profile = Profile {
         "nbf": 1767225600,
         "exp": 1767225900
     }"#,
+    // The facts' base claims. Not listed: `build_tag` (null on branch builds), and the ones only
+    // sent when requested with `--claim` (`organization_id`, `pipeline_id`, `cluster_id`,
+    // `cluster_name`).
+    always_present: &[
+        "organization_slug",
+        "pipeline_slug",
+        "build_number",
+        "build_branch",
+        "build_commit",
+        "step_key",
+        "job_id",
+        "agent_id",
+    ],
+    implied_by_subject: &[],
 };

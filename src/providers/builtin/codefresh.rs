@@ -126,4 +126,8 @@ pub const PROFILE: Profile = Profile {
         "iat": 1767225600,
         "exp": 1767225900
     }"#,
+    // The provider facts list claims but not which ones every token carries: beyond the claims
+    // OpenID Connect requires, all may be absent (the safe reading).
+    always_present: &[],
+    implied_by_subject: &[],
 };

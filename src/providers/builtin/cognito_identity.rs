@@ -32,4 +32,7 @@ pub const PROFILE: Profile = Profile {
         "iat": 1767225600,
         "exp": 1767226200
     }"#,
+    // `amr` is left out: the facts treat it as possibly absent (`ForAllValues` on it fails open).
+    always_present: &[],
+    implied_by_subject: &[],
 };

@@ -152,4 +152,40 @@ pub const PROFILE: Profile = Profile {
         "iat": 1767225600,
         "exp": 1767229200
     }"#,
+    // In both of the facts' example tokens (a push job with an environment, an enterprise pull
+    // request job) and not marked conditional. Not listed: `environment` (only when the job
+    // names one), `job_workflow_ref`/`job_workflow_sha` (only inside a reusable workflow, per the
+    // facts), `enterprise`/`enterprise_id` (enterprise-owned repositories), `check_run_id`,
+    // `repo_property_*`.
+    always_present: &[
+        "jti",
+        "nbf",
+        "actor",
+        "actor_id",
+        "base_ref",
+        "head_ref",
+        "event_name",
+        "ref",
+        "ref_type",
+        "repository",
+        "repository_id",
+        "repository_owner",
+        "repository_owner_id",
+        "repository_visibility",
+        "run_id",
+        "run_number",
+        "run_attempt",
+        "runner_environment",
+        "sha",
+        "workflow",
+        "workflow_ref",
+        "workflow_sha",
+    ],
+    // The `environment:` context is there exactly when the job names an environment; a custom
+    // template's `key:value` pair renders the claim's own value.
+    implied_by_subject: &[
+        ("environment", "environment"),
+        ("job_workflow_ref", "job_workflow_ref"),
+        ("enterprise_id", "enterprise_id"),
+    ],
 };

@@ -125,4 +125,10 @@ pub const PROFILE: Profile = Profile {
         "nbf": 1767225595,
         "exp": 1767229200
     }"#,
+    // The provider facts list the documented claims without saying which are sent for every job
+    // (`environment` is in the list, and only sent for jobs with an environment), so the AWS
+    // keys (`project_id`, `namespace_id`, `user_*`, ...) are left possibly absent (the safe
+    // reading) until the facts settle them.
+    always_present: &[],
+    implied_by_subject: &[],
 };

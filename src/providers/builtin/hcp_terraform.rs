@@ -69,4 +69,8 @@ pub const PROFILE: Profile = Profile {
         "nbf": 1767225595,
         "exp": 1767225900
     }"#,
+    // The provider facts list claims but not which ones every token carries: beyond the claims
+    // OpenID Connect requires, all may be absent (the safe reading).
+    always_present: &[],
+    implied_by_subject: &[],
 };

@@ -14,4 +14,7 @@ pub const PROFILE: Profile = Profile {
     default_audiences: &[],
     shared_egress_ips: &[],
     example_claims: "{}",
+    // No OIDC documentation was found: nothing beyond the claims OpenID Connect requires.
+    always_present: &[],
+    implied_by_subject: &[],
 };

@@ -1,0 +1,120 @@
+//! A `sub` value no token of the provider can carry: the value's shape does not fit the
+//! provider's documented subject grammar (an environment name where Bitbucket puts a UUID, a
+//! missing `run_phase`, `system:serviceaccounts:` for EKS). The condition then never holds for
+//! that value and, when every value is like that, the statement never applies: the role is
+//! locked and the intent hidden.
+//!
+//! Only providers whose subject has one documented, fixed grammar are judged; GitHub (custom
+//! templates), GitLab (configurable components), Jenkins (claim templates) and the providers
+//! whose format is inferred are not, since a value unknown to the built-in forms may still be
+//! real there. The decision is exact (see `lint::shape`): a value is flagged only when no
+//! string matches both it and a form of the grammar.
+
+use crate::lint::context::restricts;
+use crate::lint::shape::{self, Glob};
+use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::policy::{Base, Typed};
+
+pub const RULE: Rule = Rule {
+    id: "unmatchable-subject",
+    summary: "the `sub` value does not fit the provider's subject format: no token ever matches it",
+    severity: Severity::Warning,
+    doc: include_str!("../../../rules/unmatchable-subject.md"),
+    check,
+};
+
+/// Providers whose `sub` has one documented grammar that their profiles list completely.
+const FIXED_GRAMMAR: &[&str] = &[
+    "bitbucket",
+    "buildkite",
+    "circleci",
+    "eks-irsa",
+    "hcp-terraform",
+    "semaphore",
+    "spacelift",
+];
+
+/// Providers whose subject fields never hold the character that separates them, by their
+/// naming rules: HCP Terraform organization, project and workspace names (letters, digits,
+/// spaces, `-`, `_`), Kubernetes namespace and service-account names (DNS names), Spacelift
+/// space and stack ids (slugs). Elsewhere a field may hold anything.
+const SEPARATOR_FREE_FIELDS: &[(&str, char)] = &[
+    ("eks-irsa", ':'),
+    ("hcp-terraform", ':'),
+    ("spacelift", ':'),
+];
+
+fn check(ctx: &LintContext<'_>, report: &mut Report) {
+    for view in &ctx.statements {
+        for provider in &view.providers {
+            let Some(profile) = provider.profile else {
+                continue;
+            };
+            if !FIXED_GRAMMAR.contains(&profile.id) {
+                continue;
+            }
+            for c in view.on_claim(provider, "sub").filter(|c| restricts(c)) {
+                let fold = c.operator.base.ignores_case();
+                let forms: Vec<Vec<Glob>> = profile
+                    .subject
+                    .iter()
+                    .map(|f| shape::of_form(f, fold, separator_free(profile.id)))
+                    .collect();
+                // A wildcard under an exact operator is its own rule's finding.
+                let exact = matches!(
+                    c.operator.base,
+                    Base::StringEquals | Base::StringEqualsIgnoreCase
+                );
+                let dead: Vec<_> = c
+                    .values
+                    .iter()
+                    .filter(|v| !(exact && v.raw.contains(['*', '?'])))
+                    .filter(|v| match &v.typed {
+                        // Undecided (very long) counts as a possible match.
+                        Typed::String(p) => {
+                            let value = shape::of_value(p);
+                            forms
+                                .iter()
+                                .all(|f| shape::intersects(&value, f) == Some(false))
+                        }
+                        _ => false,
+                    })
+                    .collect();
+                let locked = dead.len() == c.values.len();
+                let example = profile
+                    .subject
+                    .first()
+                    .map(|f| f.render(|_, field| field.example.to_string()))
+                    .unwrap_or_default();
+                for v in dead {
+                    let consequence = if locked {
+                        "the condition never holds, so this statement never lets anyone in"
+                    } else {
+                        "this value never matches"
+                    };
+                    let finding = report
+                        .finding(
+                            &v.loc,
+                            format!(
+                                "no {} token has a `sub` like `{}`: it fits none of the \
+                                 provider's subject forms, so {consequence}",
+                                profile.name, v.raw
+                            ),
+                        )
+                        .related(c.key_loc.clone(), "the `sub` condition")
+                        .help(format!(
+                            "write the value in the provider's format, e.g. `{example}`"
+                        ));
+                    report.push(finding);
+                }
+            }
+        }
+    }
+}
+
+fn separator_free(id: &str) -> Option<char> {
+    SEPARATOR_FREE_FIELDS
+        .iter()
+        .find(|(p, _)| *p == id)
+        .map(|(_, c)| *c)
+}
