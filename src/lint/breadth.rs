@@ -60,9 +60,15 @@ pub(crate) fn analyse(
         }
     }
     let keep_tenant = |c: &Candidate| keeps(c, &[Role::Tenant]);
+    // A form with the tenant but no project stands for "every project of the tenant" only
+    // where projects exist: for Google the account ID alone is the whole identity.
+    let has_projects = profile.subject.iter().any(|f| has(f, Role::Project));
     out.tenant_wide =
         witness::subject_where(ctx, view, p, &Target::roles(&[Role::Project]), &keep_tenant)
             .or_else(|| {
+                if !has_projects {
+                    return None;
+                }
                 let owner_only = forms_where(&|f| has(f, Role::Tenant) && !has(f, Role::Project));
                 witness::subject_where(ctx, view, p, &owner_only, &keep_tenant).map(|w| Witness {
                     who: format!(

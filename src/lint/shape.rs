@@ -2,14 +2,14 @@
 //! written as globs over characters (a literal, `?` one character, `*` any run) and their
 //! intersection is decided exactly, by dynamic programming over the two positions.
 //!
-//! The grammar side is a superset of the real subjects: a field is `*`, except a braced UUID
-//! (Bitbucket), which is its exact shape with `?` for each hex digit. A variable in the policy
-//! value is `*`, also a superset. So "no intersection" is a proof that no token matches, never a
-//! guess.
+//! The grammar side is a superset of the real subjects: a field is `*`, except a UUID (braced
+//! for Bitbucket, bare for CircleCI and Semaphore ids), which is its exact shape with `?` for
+//! each hex digit. A variable in the policy value is `*`, also a superset. So "no intersection"
+//! is a proof that no token matches, never a guess.
 
 use crate::pattern::Token;
 use crate::policy::{Piece, StringPattern};
-use crate::providers::{Field, Part, SubForm};
+use crate::providers::{is_braced_uuid, is_uuid, Field, Part, SubForm};
 
 /// One position of a glob.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,31 +60,25 @@ pub fn of_form(form: &SubForm, fold: bool, no_field_holds: Option<char>) -> Vec<
 }
 
 fn field(f: &Field, no_field_holds: Option<char>, out: &mut Vec<Glob>) {
-    if is_braced_uuid(f.example) {
-        out.push(Glob::Char('{'));
+    let uuid = |out: &mut Vec<Glob>| {
         for (i, len) in [8, 4, 4, 4, 12].into_iter().enumerate() {
             if i > 0 {
                 out.push(Glob::Char('-'));
             }
             out.extend(std::iter::repeat_n(Glob::One, len));
         }
+    };
+    if is_braced_uuid(f.example) {
+        out.push(Glob::Char('{'));
+        uuid(out);
         out.push(Glob::Char('}'));
+    } else if is_uuid(f.example) {
+        uuid(out);
     } else {
         out.push(no_field_holds.map_or(Glob::Any, Glob::AnyBut));
     }
 }
 
-fn is_braced_uuid(s: &str) -> bool {
-    s.strip_prefix('{')
-        .and_then(|r| r.strip_suffix('}'))
-        .is_some_and(|inner| {
-            inner.len() == 36
-                && inner.bytes().enumerate().all(|(i, b)| match i {
-                    8 | 13 | 18 | 23 => b == b'-',
-                    _ => b.is_ascii_hexdigit(),
-                })
-        })
-}
 
 /// Is there a string both globs match? `None` when the globs are too long to decide.
 pub fn intersects(a: &[Glob], b: &[Glob]) -> Option<bool> {

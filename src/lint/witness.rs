@@ -18,7 +18,7 @@ use crate::check::{check, CheckInput};
 use crate::eval::{ActionOutcome, Decision, Verdict};
 use crate::pattern::{tokens, Matcher, Token};
 use crate::policy::{Base, Condition, Effect, Family, Piece, Policy, StringPattern, Typed};
-use crate::providers::{Field, Part, Role, SubForm};
+use crate::providers::{enumerated, is_braced_uuid, is_uuid, Field, Part, Role, SubForm};
 use crate::request::ClaimSet;
 
 /// Witnesses are evaluated at this fixed time so results never depend on the clock.
@@ -565,16 +565,24 @@ fn widened(p: &StringPattern) -> Matcher {
 /// wildcards), which are the values a policy intends for its fields.
 fn policy_literals(view: &StatementView<'_>, provider: &ProviderView<'_>) -> Vec<String> {
     let mut separators: Vec<char> = vec!['*', '?'];
+    // The grammar's own words (`organization`, `project`, `ref`) are not values of a field.
+    let mut grammar: Vec<&str> = Vec::new();
     if let Some(p) = provider.profile {
         for form in p.subject {
             separators.extend(self::separators(form));
+            for part in form.parts {
+                if let Part::Lit(s) = part {
+                    grammar.extend(s.split(|ch: char| !ch.is_alphanumeric() && ch != '_'));
+                }
+            }
         }
     }
     let mut out: Vec<String> = Vec::new();
     for c in view.on_claim(provider, "sub") {
         for v in &c.values {
             for word in v.raw.split(|ch| separators.contains(&ch)) {
-                if !word.is_empty() && !out.iter().any(|o| o == word) && out.len() < 12 {
+                let fresh = !word.is_empty() && !out.iter().any(|o| o == word);
+                if fresh && !grammar.contains(&word) && out.len() < 12 {
                     out.push(word.to_string());
                 }
             }
@@ -583,16 +591,23 @@ fn policy_literals(view: &StatementView<'_>, provider: &ProviderView<'_>) -> Vec
     out
 }
 
-/// Could `value` be a real value of `field`? The shape is read off the field's example: a
-/// braced UUID stays a braced UUID, digits stay digits, hex stays hex, and a name never
-/// contains the separators of the form (unless the example does).
+/// Could `value` be a real value of `field`? An enumerated field takes one of its values;
+/// otherwise the shape is read off the field's example: a UUID (braced or not) stays one,
+/// digits stay digits, hex stays hex, and a name never contains the separators of the form
+/// (unless the example does).
 fn fits(field: &Field, separators: &[char], value: &str) -> bool {
     let example = field.example;
     if value.is_empty() {
         return false;
     }
+    if let Some(values) = enumerated(field) {
+        return values.contains(&value);
+    }
     if is_braced_uuid(example) {
         return is_braced_uuid(value);
+    }
+    if is_uuid(example) {
+        return is_uuid(value);
     }
     if example.bytes().all(|b| b.is_ascii_digit()) {
         return value.bytes().all(|b| b.is_ascii_digit());
@@ -621,16 +636,6 @@ fn separators(form: &SubForm) -> Vec<char> {
     out
 }
 
-fn is_braced_uuid(s: &str) -> bool {
-    let Some(inner) = s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) else {
-        return false;
-    };
-    inner.len() == 36
-        && inner.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
 
 fn ordinary_pool(f: &Field, literals: &[String]) -> Vec<(String, Origin)> {
     let example = (f.example.to_string(), Origin::Example);

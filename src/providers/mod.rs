@@ -145,6 +145,33 @@ impl Profile {
     }
 }
 
+/// A UUID (`8-4-4-4-12` hex digits), as CircleCI and Semaphore ids are.
+pub fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// A UUID in braces, as Bitbucket writes its repository, environment and step ids.
+pub fn is_braced_uuid(s: &str) -> bool {
+    s.strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(is_uuid)
+}
+
+/// The values a field can take, when it is an enumeration (HCP Terraform's run phase,
+/// Spacelift's run type and token scope), from the provider facts.
+pub fn enumerated(field: &Field) -> Option<&'static [&'static str]> {
+    match field.name {
+        "run_phase" => Some(&["plan", "apply"]),
+        "run_type" => Some(&["PROPOSED", "TRACKED", "TASK", "TESTING", "DESTROY"]),
+        "scope" => Some(&["read", "write"]),
+        _ => None,
+    }
+}
+
 impl SubForm {
     /// Render with a value per field.
     pub fn render(&self, value: impl Fn(usize, &Field) -> String) -> String {

@@ -110,6 +110,14 @@ impl ClaimSet {
         }
     }
 
+    /// Does AWS expose `<prefix>:<claim>` (compared without case)? Unlike [`Self::exposed`],
+    /// this counts Google's `aud` and `oaud`, which AWS fills from `azp`/`aud` (R6.3).
+    pub fn exposes(self, claim: &str) -> bool {
+        let google = self == ClaimSet::Google
+            && (claim.eq_ignore_ascii_case("aud") || claim.eq_ignore_ascii_case("oaud"));
+        google || self.exposed().iter().any(|e| e.eq_ignore_ascii_case(claim))
+    }
+
     /// Built-in providers are named by domain in `Principal.Federated`, not by ARN.
     pub fn is_builtin(self) -> bool {
         matches!(

@@ -37,11 +37,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 let Some(claim) = claim_of(&c.key_lower, &p.prefix_lower) else {
                     continue;
                 };
-                let exposed = p
-                    .claims
-                    .exposed()
-                    .iter()
-                    .any(|e| e.eq_ignore_ascii_case(&claim));
+                let exposed = p.claims.exposes(&claim);
                 let always = match p.profile {
                     Some(profile) => profile.always_carries(&claim),
                     None => REQUIRED_CLAIMS

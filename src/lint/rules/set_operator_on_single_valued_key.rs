@@ -37,7 +37,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 };
                 // Unexposed keys are always absent: `fail-open-condition` and
                 // `unexposed-claim-condition` speak for those.
-                let listed = p.claims.exposed().iter().any(|e| *e == claim);
+                let listed = p.claims.exposes(&claim);
                 let single = claim == "sub" || (claim == "aud" && !aud_may_be_list(p));
                 if !listed || !single {
                     continue;

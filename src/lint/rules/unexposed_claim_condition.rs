@@ -50,13 +50,7 @@ pub(crate) fn on_absent(c: &Condition) -> OnAbsent {
 /// Does AWS put `<prefix>:<claim>` in the request for this provider? Google's `aud` and
 /// `oaud` are built specially (R6.3).
 pub(crate) fn exposed(p: &ProviderView<'_>, claim: &str) -> bool {
-    let google = p.claims == ClaimSet::Google
-        && (claim.eq_ignore_ascii_case("aud") || claim.eq_ignore_ascii_case("oaud"));
-    google
-        || p.claims
-            .exposed()
-            .iter()
-            .any(|e| e.eq_ignore_ascii_case(claim))
+    p.claims.exposes(claim)
 }
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

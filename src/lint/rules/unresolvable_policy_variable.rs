@@ -96,7 +96,7 @@ fn resolvable(view: &StatementView<'_>, var: &VarRef) -> bool {
     }
     let mut own = view.providers.iter().filter(|p| p.prefix_lower == prefix);
     match known_prefix(view, prefix) {
-        None => ClaimSet::of(prefix).exposed().contains(&claim),
+        None => ClaimSet::of(prefix).exposes(claim),
         Some(false) => false,
         // A provider's claim must be exposed; other known prefixes (`iam`, `saml`) may resolve.
         Some(true) => match own.next() {
@@ -114,11 +114,7 @@ fn reported_elsewhere(view: &StatementView<'_>, c: &Condition) -> bool {
         op.base.is_negated() || op.if_exists || op.set == Some(SetQualifier::ForAllValues);
     let on_claim = view.providers.iter().any(|p| {
         claim_of(&c.key_lower, &p.prefix_lower).is_some_and(|claim| {
-            let listed = p
-                .claims
-                .exposed()
-                .iter()
-                .any(|e| e.eq_ignore_ascii_case(&claim));
+            let listed = p.claims.exposes(&claim);
             !(listed && (claim == "sub" || claim == "aud"))
         })
     });
