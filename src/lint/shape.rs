@@ -79,7 +79,6 @@ fn field(f: &Field, no_field_holds: Option<char>, out: &mut Vec<Glob>) {
     }
 }
 
-
 /// Is there a string both globs match? `None` when the globs are too long to decide.
 pub fn intersects(a: &[Glob], b: &[Glob]) -> Option<bool> {
     let (n, m) = (a.len(), b.len());

@@ -636,7 +636,6 @@ fn separators(form: &SubForm) -> Vec<char> {
     out
 }
 
-
 fn ordinary_pool(f: &Field, literals: &[String]) -> Vec<(String, Origin)> {
     let example = (f.example.to_string(), Origin::Example);
     let policy = literals.iter().map(|l| (l.clone(), Origin::Policy));

@@ -1,8 +1,11 @@
 //! A `sub` condition that pins the repository but not the branch, tag or event: any branch
 //! (including unreviewed ones) or pull request of the repository can assume the role.
 
-use super::{sub_value_loc, witness_sub};
+use super::{sub_value_loc, witness_sub, words};
+use crate::lint::context::{ProviderView, StatementView};
+use crate::lint::shape;
 use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::policy::{StringPattern, Typed};
 
 pub const RULE: Rule = Rule {
     id: "any-ref-subject",
@@ -20,20 +23,60 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             };
             let sub = witness_sub(&w).to_string();
             let loc = sub_value_loc(view, p, &sub);
-            let finding = report
-                .finding(
-                    &loc,
+            let project = words::project(p);
+            let message = match p.profile {
+                Some(profile) if words::is_change_request(profile, &sub) => format!(
+                    "this `sub` condition admits {} of the {project}, whose code nobody has \
+                     reviewed yet: `{sub}` matches it",
+                    if profile.id == "gitlab" {
+                        "merge requests"
+                    } else {
+                        "pull requests"
+                    }
+                ),
+                Some(profile) => {
+                    // Named from the policy's value (what it admits), not from the one witness.
+                    let value = admitting_value(view, p, &sub).map_or_else(
+                        || sub.chars().map(shape::Glob::Char).collect(),
+                        shape::of_value,
+                    );
                     format!(
-                        "this `sub` condition admits any branch, tag or pull request: `{sub}` \
-                         matches it"
-                    ),
-                )
-                .help(
-                    "pin the protected branch or the deployment environment, e.g. \
-                     `repo:acme/app:environment:production`",
-                )
+                        "this `sub` condition admits any {} of the {project}: `{sub}` matches it",
+                        words::refs_of(profile, &value)
+                    )
+                }
+                None => format!(
+                    "this `sub` condition admits any ref of the {project}: `{sub}` matches it"
+                ),
+            };
+            let finding = report
+                .finding(&loc, message)
+                .help(match p.profile.and_then(words::pinned_example) {
+                    Some(e) => {
+                        format!("pin the branch, environment or phase that deploys, as in `{e}`")
+                    }
+                    None => "pin the branch, environment or phase that deploys".to_string(),
+                })
                 .witness(Some(w));
             report.push(finding);
         }
     }
+}
+
+/// The first `sub` value of the statement that admits `sub`.
+fn admitting_value<'v>(
+    view: &'v StatementView<'_>,
+    p: &'v ProviderView<'_>,
+    sub: &str,
+) -> Option<&'v StringPattern> {
+    view.on_claim(p, "sub")
+        .flat_map(|c| &c.values)
+        .find_map(|v| match &v.typed {
+            Typed::String(pattern)
+                if pattern.compiled.as_ref().is_some_and(|m| m.is_match(sub)) =>
+            {
+                Some(pattern)
+            }
+            _ => None,
+        })
 }

@@ -26,6 +26,7 @@ pub mod web_identity_action_missing;
 pub mod wildcard_action;
 pub mod wildcard_principal;
 pub mod wildcard_under_exact_operator;
+pub(crate) mod words;
 
 use super::context::{ProviderView, StatementView};
 use crate::pattern::Matcher;

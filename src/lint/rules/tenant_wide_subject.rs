@@ -1,7 +1,7 @@
 //! A `sub` condition that names the tenant (owner, workspace) but not the repository or
 //! project: every pipeline of the tenant can assume the role.
 
-use super::{sub_value_loc, witness_sub};
+use super::{sub_value_loc, witness_sub, words};
 use crate::lint::{LintContext, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -20,20 +20,18 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             };
             let sub = witness_sub(&w).to_string();
             let loc = sub_value_loc(view, p, &sub);
-            let unit = if p.is_shared() {
-                "owner"
-            } else {
-                p.tenant_unit()
-            };
+            let (project, tenant) = (words::project(p), words::tenant(p));
             let finding = report
                 .finding(
                     &loc,
                     format!(
-                        "this `sub` condition admits every repository of the {unit}: `{sub}` \
+                        "this `sub` condition admits every {project} of the {tenant}: `{sub}` \
                          matches it"
                     ),
                 )
-                .help("name the one repository (or project) that deploys with this role")
+                .help(format!(
+                    "name the one {project} that deploys with this role"
+                ))
                 .witness(Some(w));
             report.push(finding);
         }

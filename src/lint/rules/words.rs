@@ -1,0 +1,111 @@
+//! Provider-aware words for breadth messages: a GitHub repository of an owner, an HCP Terraform
+//! workspace of an organization, a branch or a run phase.
+
+use super::super::context::ProviderView;
+use crate::lint::shape;
+use crate::providers::{Profile, Role, SubForm};
+
+/// The first field of `role` in the profile's forms, in words (`repository`, `workspace`).
+pub(crate) fn noun(profile: &Profile, role: Role) -> Option<String> {
+    profile
+        .subject
+        .iter()
+        .flat_map(|f| f.fields())
+        .find(|f| f.role == role)
+        .map(|f| words(f.name))
+}
+
+/// What one tenant of the provider is called in a message.
+pub(crate) fn tenant(p: &ProviderView<'_>) -> String {
+    match p.profile {
+        Some(profile) if p.is_shared() => {
+            noun(profile, Role::Tenant).unwrap_or_else(|| "owner".into())
+        }
+        _ => p.tenant_unit().to_string(),
+    }
+}
+
+/// What one project of the provider is called (`repository` when the profile has none).
+pub(crate) fn project(p: &ProviderView<'_>) -> String {
+    p.profile
+        .and_then(|profile| noun(profile, Role::Project))
+        .unwrap_or_else(|| "repository".into())
+}
+
+/// The profile forms a concrete subject fits.
+pub(crate) fn forms_of<'p>(profile: &'p Profile, sub: &str) -> Vec<&'p SubForm> {
+    let literal: Vec<shape::Glob> = sub.chars().map(shape::Glob::Char).collect();
+    profile
+        .subject
+        .iter()
+        .filter(|f| shape::intersects(&literal, &shape::of_form(f, false, None)) == Some(true))
+        .collect()
+}
+
+/// Is every form `sub` fits a pull or merge request?
+pub(crate) fn is_change_request(profile: &Profile, sub: &str) -> bool {
+    let forms = forms_of(profile, sub);
+    !forms.is_empty()
+        && forms
+            .iter()
+            .all(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"))
+}
+
+/// A pinned subject in the provider's format: its first form with example values.
+pub(crate) fn pinned_example(profile: &Profile) -> Option<String> {
+    profile
+        .subject
+        .first()
+        .map(|f| f.render(|_, field| field.example.to_string()))
+}
+
+/// The ref- and event-like fields of the forms a policy value admits, as "branch, tag or pull
+/// request", "run phase". `value` is the value's glob (or a concrete subject's).
+pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    let admitted = profile
+        .subject
+        .iter()
+        .filter(|f| shape::intersects(value, &shape::of_form(f, false, None)) == Some(true));
+    for f in admitted {
+        for field in f.fields() {
+            let word = words(field.name);
+            if matches!(field.role, Role::Ref | Role::Event) && !names.contains(&word) {
+                names.push(word);
+            }
+        }
+    }
+    let has_requests = profile
+        .subject
+        .iter()
+        .any(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"));
+    let requests_admitted = profile.subject.iter().any(|f| {
+        (f.name.starts_with("pull-request") || f.name.starts_with("merge-request"))
+            && shape::intersects(value, &shape::of_form(f, false, None)) == Some(true)
+    });
+    if has_requests && requests_admitted {
+        names.push(if profile.id == "gitlab" {
+            "merge request".into()
+        } else {
+            "pull request".into()
+        });
+    }
+    or_list(&names)
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => "ref".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A field name in words: `service_account` → `service account`, `repo` → `repository`.
+fn words(name: &str) -> String {
+    match name {
+        "repo" => "repository".into(),
+        other => other.replace('_', " "),
+    }
+}
