@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 
+/// The binary's allocator (see Cargo.toml), so library stages are measured as they run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The repository root (benches run with it as their working directory, but do not rely on it).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
