@@ -1,11 +1,14 @@
 //! How far a statement's `sub` conditions reach, worked out once per statement and provider
 //! and shared by the breadth rules, most severe first: other tenants, then other projects of
-//! the tenant, then other refs of the project. A policy is reported at its widest breach only.
+//! the tenant, then other refs of the project, then the same ref name as another kind of ref
+//! (a tag named like the branch). A policy is reported at its widest breach only.
 
-use super::context::{ProviderView, StatementView};
+use super::context::{restricts, ProviderView, StatementView};
 use super::witness::{self, Candidate, Target};
 use super::{LintContext, Witness};
-use crate::providers::Role;
+use crate::pattern::Matcher;
+use crate::policy::Typed;
+use crate::providers::{Role, SubForm};
 
 /// The widest breach found, with its witness.
 #[derive(Debug, Clone, Default)]
@@ -16,7 +19,13 @@ pub struct Breadth {
     pub tenant_wide: Option<Witness>,
     /// Another branch, tag or pull request of the project is admitted.
     pub any_ref: Option<Witness>,
+    /// One `sub` value admits both a branch and a tag of the same name (`ref_type:*`): the
+    /// witness is the kind of ref the policy most likely does not mean.
+    pub ref_type: Option<Witness>,
 }
+
+/// Forms that differ only in the kind of ref, field for field: (tag form, branch form).
+const REF_TYPE_TWINS: &[(&str, &str)] = &[("tag", "branch"), ("subgroup-tag", "subgroup-branch")];
 
 pub(crate) fn analyse(
     ctx: &LintContext<'_>,
@@ -97,7 +106,115 @@ pub(crate) fn analyse(
         let same_project = |c: &Candidate| keeps(c, &[Role::Tenant, Role::Project]);
         out.any_ref = witness::subject_where(ctx, view, p, &target, &same_project);
     }
+    if out.any_ref.is_none() {
+        out.ref_type = ref_type_confusion(ctx, view, p, profile);
+    }
     out
+}
+
+/// A token of one kind of ref (tag, branch) whose twin of the other kind, with the same
+/// project and ref name, one and the same `sub` value also admits: the value leaves the ref
+/// type open. Branch witnesses for version-like names (`v1.2`, which the policy most likely
+/// means as a tag), tag witnesses otherwise (a tag named like the branch `main`).
+fn ref_type_confusion(
+    ctx: &LintContext<'_>,
+    view: &StatementView<'_>,
+    p: &ProviderView<'_>,
+    profile: &'static crate::providers::Profile,
+) -> Option<Witness> {
+    let form = |name: &str| profile.subject.iter().find(|f| f.name == name);
+    let twins: Vec<(&SubForm, &SubForm)> = REF_TYPE_TWINS
+        .iter()
+        .filter_map(|(tag, branch)| Some((form(tag)?, form(branch)?)))
+        .collect();
+    if twins.is_empty() {
+        return None;
+    }
+    let patterns = sub_matchers(view, p);
+    // `witness_branch`: search branch forms (twins are tags), else tag forms.
+    let search = |witness_branch: bool| {
+        let pairs: Vec<(&SubForm, &SubForm)> = twins
+            .iter()
+            .map(|&(t, b)| if witness_branch { (b, t) } else { (t, b) })
+            .collect();
+        let target = Target {
+            forms: pairs.iter().map(|(f, _)| f.name).collect(),
+            ..Target::default()
+        };
+        let accept = |c: &Candidate| {
+            let Some((_, twin)) = pairs.iter().find(|(f, _)| f.name == c.form.name) else {
+                return false;
+            };
+            let name = c
+                .values
+                .iter()
+                .find(|(f, _, _)| f.role == Role::Ref)
+                .map_or("", |(_, v, _)| v.as_str());
+            let twin_sub = twin.render(|j, _| {
+                c.values
+                    .get(j)
+                    .map(|(_, v, _)| v.clone())
+                    .unwrap_or_default()
+            });
+            keeps(c, &[Role::Tenant, Role::Project, Role::Group, Role::Ref])
+                && looks_like_version(name) == witness_branch
+                && patterns
+                    .iter()
+                    .any(|m| matches(m, &c.sub) && matches(m, &twin_sub))
+        };
+        witness::subject_where(ctx, view, p, &target, &accept).map(|w| {
+            let sub = w.claims.get("sub").and_then(|v| v.as_str()).unwrap_or("");
+            let name = ref_name(sub);
+            let who = if witness_branch {
+                format!("a pipeline of a branch named `{name}`, like the tag the policy names")
+            } else {
+                format!("a pipeline of a tag named `{name}`, like the branch the policy names")
+            };
+            Witness { who, ..w }
+        })
+    };
+    search(false).or_else(|| search(true))
+}
+
+/// The statement's restricting `sub` values, each as a matcher and whether it folds case (a
+/// value with a variable is skipped: it names no fixed ref type).
+fn sub_matchers<'v>(
+    view: &'v StatementView<'_>,
+    p: &'v ProviderView<'_>,
+) -> Vec<(&'v Matcher, bool)> {
+    view.on_claim(p, "sub")
+        .filter(|c| restricts(c))
+        .flat_map(|c| &c.values)
+        .filter_map(|v| match &v.typed {
+            Typed::String(pattern) => Some((pattern.compiled.as_ref()?, pattern.fold_case)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Does the value accept `sub`?
+fn matches(&(m, fold): &(&Matcher, bool), sub: &str) -> bool {
+    if fold {
+        m.is_match(&sub.to_lowercase())
+    } else {
+        m.is_match(sub)
+    }
+}
+
+/// The short ref name of a subject: what follows its last `:ref:`, without `refs/heads/` or
+/// `refs/tags/` (Semaphore writes the full ref).
+pub(crate) fn ref_name(sub: &str) -> &str {
+    let full = sub.rsplit_once(":ref:").map_or(sub, |(_, r)| r);
+    ["refs/heads/", "refs/tags/"]
+        .iter()
+        .find_map(|p| full.strip_prefix(p))
+        .unwrap_or(full)
+}
+
+/// `v1.2.3`, `1.0`: a name given to a release tag rather than a branch.
+fn looks_like_version(name: &str) -> bool {
+    let digits = name.strip_prefix(['v', 'V']).unwrap_or(name);
+    digits.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// `true` when a candidate keeps every field of `roles` at a value the policy names.

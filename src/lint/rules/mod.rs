@@ -1,12 +1,14 @@
 //! One file per rule; the file stem is the rule id in snake case.
 
 pub mod account_root_principal;
+pub mod action_principal_mismatch;
 pub mod any_ref_subject;
 pub mod cross_tenant_subject;
 pub mod duplicate_sid;
 pub mod fail_open_condition;
 pub mod invalid_policy_document;
 pub mod key_prefix_mismatch;
+pub mod malformed_principal;
 pub mod missing_audience_condition;
 pub mod missing_policy_version;
 pub mod missing_subject_condition;
@@ -14,12 +16,14 @@ pub mod mutable_subject_name;
 pub mod mutable_workflow_ref;
 pub mod notaction_in_allow;
 pub mod outside_declared_scope;
+pub mod ref_type_wildcard;
 pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
 pub mod unexposed_claim_condition;
 pub mod unguarded_service_principal;
 pub mod unmatchable_subject;
+pub mod unprotected_ref_trusted;
 pub mod unresolvable_policy_variable;
 pub mod volatile_subject_pin;
 pub mod web_identity_action_missing;
