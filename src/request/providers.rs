@@ -118,6 +118,17 @@ impl ClaimSet {
         google || self.exposed().iter().any(|e| e.eq_ignore_ascii_case(claim))
     }
 
+    /// Is the key `<prefix>:<claim>` filled from a claim other than its namesake, and which?
+    /// Google's `oaud` is the token's `aud`, and its `aud` the token's `azp`, or its `aud`
+    /// when there is no `azp` (R6.3). `None` for every other key.
+    pub fn filled_from(self, claim: &str) -> Option<&'static [&'static str]> {
+        match self {
+            ClaimSet::Google if claim.eq_ignore_ascii_case("oaud") => Some(&["aud"]),
+            ClaimSet::Google if claim.eq_ignore_ascii_case("aud") => Some(&["azp", "aud"]),
+            _ => None,
+        }
+    }
+
     /// Built-in providers are named by domain in `Principal.Federated`, not by ARN.
     pub fn is_builtin(self) -> bool {
         matches!(

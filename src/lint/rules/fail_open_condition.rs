@@ -38,11 +38,16 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     continue;
                 };
                 let exposed = p.claims.exposes(&claim);
-                let always = match p.profile {
-                    Some(profile) => profile.always_carries(&claim),
+                let carried = |claim: &str| match p.profile {
+                    Some(profile) => profile.always_carries(claim),
                     None => REQUIRED_CLAIMS
                         .iter()
-                        .any(|r| r.eq_ignore_ascii_case(&claim)),
+                        .any(|r| r.eq_ignore_ascii_case(claim)),
+                };
+                // A key filled from another claim is present when any of its sources is.
+                let always = match p.claims.filled_from(&claim) {
+                    Some(sources) => sources.iter().any(|s| carried(s)),
+                    None => carried(&claim),
                 };
                 if exposed && always {
                     continue;
