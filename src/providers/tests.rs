@@ -78,3 +78,70 @@ fn presence_data_names_real_fields_and_does_not_contradict_itself() {
         }
     }
 }
+
+#[test]
+fn custom_templates_are_read_off_github_subjects() {
+    let keys = |v: &str| -> Vec<Vec<String>> { super::github_templates_of(v) };
+    let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // The default subject is not a custom template.
+    assert!(keys("repo:acme/app:ref:refs/heads/main").is_empty());
+    assert!(keys("repo:acme/app:environment:prod").is_empty());
+    assert!(keys("repo:acme/app:pull_request").is_empty());
+    assert!(keys("repo:acme/*").is_empty());
+    // Text that is no template.
+    assert!(keys("context:production:*").is_empty());
+    assert!(keys("branch:main").is_empty());
+    assert!(keys("").is_empty());
+    // Exact templates: only the keys written.
+    assert_eq!(
+        keys("workflow:Deploy:repo:acme/app:environment:production"),
+        vec![list(&["workflow", "repo", "environment"])]
+    );
+    assert_eq!(
+        keys("repository_owner:acme:repository_visibility:private"),
+        vec![list(&["repository_owner", "repository_visibility"])]
+    );
+    // A wildcard can absorb more pairs: the template ending in `repo` too.
+    assert_eq!(
+        keys("workflow:Deploy*"),
+        vec![list(&["workflow"]), list(&["workflow", "repo"])]
+    );
+    assert_eq!(
+        keys("ref:refs/heads/main:*"),
+        vec![list(&["ref"]), list(&["ref", "repo"])]
+    );
+    assert_eq!(
+        keys("repository_owner:acme:repository:acme/*:ref:refs/heads/main"),
+        vec![
+            list(&["repository_owner", "repository", "ref"]),
+            list(&["repository_owner", "repository", "ref", "repo"])
+        ]
+    );
+    assert_eq!(
+        keys("repo_property_team:payments"),
+        vec![list(&["repo_property_team"])]
+    );
+}
+
+#[test]
+fn inferred_templates_put_their_forms_first_and_are_shared() {
+    let github = Profile::by_id("github").unwrap();
+    let templates = vec![
+        vec!["workflow".to_string(), "repo".to_string()],
+        vec!["workflow".to_string()],
+    ];
+    let a = super::with_inferred_templates(github, templates.clone());
+    let b = super::with_inferred_templates(github, templates.into_iter().rev().collect());
+    assert!(
+        std::ptr::eq(a, b),
+        "one profile per distinct set of templates"
+    );
+    let names: Vec<&str> = a.subject.iter().map(|f| f.name).collect();
+    assert_eq!(names.first(), Some(&"custom-workflow"), "{names:?}");
+    assert_eq!(names.get(1), Some(&"custom-workflow-repo"), "{names:?}");
+    assert_eq!(a.subject.len(), github.subject.len() + 2);
+    assert!(std::ptr::eq(
+        super::with_inferred_templates(github, Vec::new()),
+        github
+    ));
+}
