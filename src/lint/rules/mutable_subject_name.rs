@@ -1,32 +1,67 @@
-//! A GitHub `sub` condition that names the owner and repository by name only (the classic
-//! `repo:owner/repo:...` form, not `repo:owner@id/repo@id:...`) with no condition on the
-//! immutable `repository_id` or `repository_owner_id`: a renamed or deleted owner or repository
-//! name can be registered again by someone else, whose workflows then match.
+//! A `sub` condition that names the repository or project by name only, with no condition on
+//! an immutable id: GitHub's classic `repo:owner/repo:...` (not `repo:owner@id/repo@id:...`)
+//! without `repository_id`/`repository_owner_id`, GitLab's `project_path:group/project:...`
+//! without `project_id`/`namespace_id` (gitlab.com, where AWS exposes them). A renamed, moved or
+//! deleted name can be registered again by someone else, whose pipelines then match.
 
 use crate::lint::context::{claim_of, restricts};
 use crate::lint::{LintContext, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "mutable-subject-name",
-    summary: "a GitHub `sub` pins owner and repository by name only: names can be re-registered",
+    summary: "a GitHub or GitLab `sub` pins the repository or project by name only: names can be re-registered",
     severity: Severity::Note,
     doc: include_str!("../../../rules/mutable-subject-name.md"),
     check,
 };
 
-/// Keys that pin the repository or its owner by an ID GitHub never reuses.
-const ID_CLAIMS: &[&str] = &["repository_id", "repository_owner_id"];
+/// What is judged per provider: the keys that pin by an ID the provider never reuses, how a
+/// name-only value looks, and the words for the message.
+struct Naming {
+    profile: &'static str,
+    id_claims: &'static [&'static str],
+    by_name: fn(&str) -> bool,
+    what: &'static str,
+    fix: &'static str,
+    id_key: &'static str,
+}
+
+const NAMINGS: &[Naming] = &[
+    Naming {
+        profile: "github",
+        id_claims: &["repository_id", "repository_owner_id"],
+        by_name: github_by_name,
+        what: "the owner and repository",
+        fix: "use the immutable subject `repo:<owner>@<owner_id>/<repo>@<repo_id>:...`, or add",
+        id_key: "repository_id",
+    },
+    Naming {
+        profile: "gitlab",
+        id_claims: &["project_id", "namespace_id"],
+        by_name: gitlab_by_name,
+        what: "the group and project by path",
+        fix: "add",
+        id_key: "project_id",
+    },
+];
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
         for p in &view.providers {
-            if p.profile.is_none_or(|pr| pr.id != "github") {
+            let Some(naming) = p
+                .profile
+                .and_then(|pr| NAMINGS.iter().find(|n| n.profile == pr.id))
+            else {
+                continue;
+            };
+            // Only where AWS lets a policy pin the id instead (gitlab.com, not self-managed).
+            if !p.claims.exposes(naming.id_key) {
                 continue;
             }
             let pinned_by_id = view.on_provider(p).any(|c| {
                 restricts(c)
                     && claim_of(&c.key_lower, &p.prefix_lower)
-                        .is_some_and(|claim| ID_CLAIMS.contains(&claim.as_str()))
+                        .is_some_and(|claim| naming.id_claims.contains(&claim.as_str()))
             });
             if pinned_by_id {
                 continue;
@@ -36,7 +71,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 .on_claim(p, "sub")
                 .filter(|c| restricts(c))
                 .flat_map(|c| c.values.iter())
-                .filter(|v| by_name(&v.raw))
+                .filter(|v| (naming.by_name)(&v.raw))
                 .collect();
             let Some(first) = named.first() else { continue };
             let more = match named.len() {
@@ -48,23 +83,29 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 .finding(
                     &first.loc,
                     format!(
-                        "`{}` names the owner and repository by name only{more}: if either is \
-                         renamed or deleted, whoever registers the name next matches it",
-                        first.raw
+                        "`{}` names {} only{more}: if a name is changed or deleted, whoever \
+                         registers it next matches",
+                        first.raw, naming.what
                     ),
                 )
                 .help(format!(
-                    "use the immutable subject `repo:<owner>@<owner_id>/<repo>@<repo_id>:...`, or \
-                     add a `StringEquals` condition on `{}:repository_id`",
-                    p.prefix
+                    "{} a `StringEquals` condition on `{}:{}`",
+                    naming.fix, p.prefix, naming.id_key
                 ));
             report.push(finding);
         }
     }
 }
 
-/// A classic subject: `repo:<owner>/<repo>` with a named owner and no `@<id>`.
-fn by_name(raw: &str) -> bool {
+/// A GitLab subject with a named group: `project_path:<group>/...`.
+fn gitlab_by_name(raw: &str) -> bool {
+    raw.strip_prefix("project_path:")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|group| group.chars().any(|c| c != '*' && c != '?'))
+}
+
+/// A classic GitHub subject: `repo:<owner>/<repo>` with a named owner and no `@<id>`.
+fn github_by_name(raw: &str) -> bool {
     let Some(rest) = raw.strip_prefix("repo:") else {
         return false;
     };
