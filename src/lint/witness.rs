@@ -639,11 +639,13 @@ fn separators(form: &SubForm) -> Vec<char> {
 fn ordinary_pool(f: &Field, literals: &[String]) -> Vec<(String, Origin)> {
     let example = (f.example.to_string(), Origin::Example);
     let policy = literals.iter().map(|l| (l.clone(), Origin::Policy));
-    // A per-run value (step UUID, commit) is never what a policy names: try the example first.
-    if f.role == Role::Volatile {
-        std::iter::once(example).chain(policy).collect()
-    } else {
+    // Who the caller is (tenant, group, project) usually comes from the policy: try its words
+    // first. For the rest (a branch, an environment, a per-run id) the realistic example
+    // reads better in a witness than a policy word in the wrong place (`refs/heads/acme`).
+    if matches!(f.role, Role::Tenant | Role::Group | Role::Project) {
         policy.chain(std::iter::once(example)).collect()
+    } else {
+        std::iter::once(example).chain(policy).collect()
     }
 }
 
