@@ -6,8 +6,7 @@
 use super::context::{restricts, ProviderView, StatementView};
 use super::witness::{self, Candidate, Target};
 use super::{LintContext, Witness};
-use crate::pattern::Matcher;
-use crate::policy::Typed;
+use crate::policy::{StringPattern, Typed};
 use crate::providers::{Role, SubForm};
 
 /// The widest breach found, with its witness.
@@ -160,7 +159,7 @@ fn ref_type_confusion(
                 && looks_like_version(name) == witness_branch
                 && patterns
                     .iter()
-                    .any(|m| matches(m, &c.sub) && matches(m, &twin_sub))
+                    .any(|m| m.accepts(&c.sub) == Some(true) && m.accepts(&twin_sub) == Some(true))
         };
         witness::subject_where(ctx, view, p, &target, &accept).map(|w| {
             let sub = w.claims.get("sub").and_then(|v| v.as_str()).unwrap_or("");
@@ -176,29 +175,20 @@ fn ref_type_confusion(
     search(false).or_else(|| search(true))
 }
 
-/// The statement's restricting `sub` values, each as a matcher and whether it folds case (a
-/// value with a variable is skipped: it names no fixed ref type).
+/// The statement's restricting `sub` values without variables (a value with a variable names
+/// no fixed ref type).
 fn sub_matchers<'v>(
     view: &'v StatementView<'_>,
     p: &'v ProviderView<'_>,
-) -> Vec<(&'v Matcher, bool)> {
+) -> Vec<&'v StringPattern> {
     view.on_claim(p, "sub")
         .filter(|c| restricts(c))
         .flat_map(|c| &c.values)
         .filter_map(|v| match &v.typed {
-            Typed::String(pattern) => Some((pattern.compiled.as_ref()?, pattern.fold_case)),
+            Typed::String(pattern) if !pattern.has_variables() => Some(pattern),
             _ => None,
         })
         .collect()
-}
-
-/// Does the value accept `sub`?
-fn matches(&(m, fold): &(&Matcher, bool), sub: &str) -> bool {
-    if fold {
-        m.is_match(&sub.to_lowercase())
-    } else {
-        m.is_match(sub)
-    }
 }
 
 /// The short ref name of a subject: what follows its last `:ref:`, without `refs/heads/` or

@@ -88,6 +88,17 @@ impl StringPattern {
     pub fn has_variables(&self) -> bool {
         self.compiled.is_none()
     }
+
+    /// Does this value accept `text`, compared as the evaluator compares it (lowercased for
+    /// the `IgnoreCase` operators)? `None` when the value has variables, which need a request.
+    pub fn accepts(&self, text: &str) -> Option<bool> {
+        let m = self.compiled.as_ref()?;
+        Some(if self.fold_case {
+            m.is_match(&text.to_lowercase())
+        } else {
+            m.is_match(text)
+        })
+    }
 }
 
 impl ArnPattern {

@@ -1,11 +1,9 @@
 //! A `sub` condition that pins the repository but not the branch, tag or event: any branch
 //! (including unreviewed ones) or pull request of the repository can assume the role.
 
-use super::{sub_value_loc, witness_sub, words};
-use crate::lint::context::{ProviderView, StatementView};
+use super::{admitting_value, sub_value_loc, witness_sub, words};
 use crate::lint::shape;
 use crate::lint::{LintContext, Report, Rule, Severity};
-use crate::policy::{StringPattern, Typed};
 
 pub const RULE: Rule = Rule {
     id: "any-ref-subject",
@@ -36,10 +34,12 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 ),
                 Some(profile) => {
                     // Named from the policy's value (what it admits), not from the one witness.
-                    let value = admitting_value(view, p, &sub).map_or_else(
-                        || sub.chars().map(shape::Glob::Char).collect(),
-                        shape::of_value,
-                    );
+                    let value = admitting_value(view, p, &sub)
+                        .map(|(_, pattern)| pattern)
+                        .map_or_else(
+                            || sub.chars().map(shape::Glob::Char).collect(),
+                            shape::of_value,
+                        );
                     format!(
                         "this `sub` condition admits any {} of the {project}: `{sub}` matches it",
                         words::refs_of(profile, &value)
@@ -61,22 +61,4 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             report.push(finding);
         }
     }
-}
-
-/// The first `sub` value of the statement that admits `sub`.
-fn admitting_value<'v>(
-    view: &'v StatementView<'_>,
-    p: &'v ProviderView<'_>,
-    sub: &str,
-) -> Option<&'v StringPattern> {
-    view.on_claim(p, "sub")
-        .flat_map(|c| &c.values)
-        .find_map(|v| match &v.typed {
-            Typed::String(pattern)
-                if pattern.compiled.as_ref().is_some_and(|m| m.is_match(sub)) =>
-            {
-                Some(pattern)
-            }
-            _ => None,
-        })
 }

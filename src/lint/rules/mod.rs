@@ -33,8 +33,21 @@ pub mod wildcard_under_exact_operator;
 pub(crate) mod words;
 
 use super::context::{ProviderView, StatementView};
-use crate::pattern::Matcher;
-use crate::policy::{Loc, Typed};
+use crate::policy::{CondValue, Loc, StringPattern, Typed};
+
+/// The first `sub` value of the statement that accepts the subject `sub`.
+pub(crate) fn admitting_value<'v>(
+    view: &'v StatementView<'_>,
+    provider: &'v ProviderView<'_>,
+    sub: &str,
+) -> Option<(&'v CondValue, &'v StringPattern)> {
+    view.on_claim(provider, "sub")
+        .flat_map(|c| &c.values)
+        .find_map(|v| match &v.typed {
+            Typed::String(p) if p.accepts(sub) == Some(true) => Some((v, p)),
+            _ => None,
+        })
+}
 
 /// The location of the `sub` value that admits `sub` (or of the first `sub` condition, or of
 /// the statement's principal entry when there is none).
@@ -43,21 +56,12 @@ pub(crate) fn sub_value_loc(
     provider: &ProviderView<'_>,
     sub: &str,
 ) -> Loc {
-    let mut first = None;
-    for c in view.on_claim(provider, "sub") {
-        first.get_or_insert_with(|| c.key_loc.clone());
-        for v in &c.values {
-            if let Typed::String(p) = &v.typed {
-                if p.compiled
-                    .as_ref()
-                    .is_some_and(|m: &Matcher| m.is_match(sub))
-                {
-                    return v.loc.clone();
-                }
-            }
-        }
+    if let Some((v, _)) = admitting_value(view, provider, sub) {
+        return v.loc.clone();
     }
-    first.unwrap_or_else(|| provider.entry_loc.clone())
+    view.on_claim(provider, "sub")
+        .next()
+        .map_or_else(|| provider.entry_loc.clone(), |c| c.key_loc.clone())
 }
 
 /// The witness subject, if any.

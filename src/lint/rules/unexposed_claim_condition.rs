@@ -47,12 +47,6 @@ pub(crate) fn on_absent(c: &Condition) -> OnAbsent {
     }
 }
 
-/// Does AWS put `<prefix>:<claim>` in the request for this provider? Google's `aud` and
-/// `oaud` are built specially (R6.3).
-pub(crate) fn exposed(p: &ProviderView<'_>, claim: &str) -> bool {
-    p.claims.exposes(claim)
-}
-
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for view in &ctx.statements {
         let s = view.statement;
@@ -64,7 +58,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 let Some(claim) = claim_of(&c.key_lower, &p.prefix_lower) else {
                     continue;
                 };
-                if exposed(p, &claim) || on_absent(c) != OnAbsent::NeverMatches {
+                if p.claims.exposes(&claim) || on_absent(c) != OnAbsent::NeverMatches {
                     continue;
                 }
                 // The claim as written (keys compare case-insensitively, claims do not).

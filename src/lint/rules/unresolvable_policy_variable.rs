@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::key_prefix_mismatch::known_prefix;
-use super::unexposed_claim_condition::{exposed, on_absent, OnAbsent};
+use super::unexposed_claim_condition::{on_absent, OnAbsent};
 use crate::lint::context::{claim_of, ProviderView, StatementView};
 use crate::lint::witness::{self, Target};
 use crate::lint::{LintContext, Report, Rule, Severity, Witness};
@@ -100,7 +100,7 @@ fn resolvable(view: &StatementView<'_>, var: &VarRef) -> bool {
         Some(false) => false,
         // A provider's claim must be exposed; other known prefixes (`iam`, `saml`) may resolve.
         Some(true) => match own.next() {
-            Some(first) => exposed(first, claim) || own.any(|p| exposed(p, claim)),
+            Some(first) => first.claims.exposes(claim) || own.any(|p| p.claims.exposes(claim)),
             None => true,
         },
     }
