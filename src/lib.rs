@@ -8,6 +8,7 @@ pub mod pattern;
 pub mod policy;
 pub mod providers;
 pub mod request;
+pub mod source;
 pub mod timestamp;
 pub mod token;
 

@@ -1,0 +1,6 @@
+//! The source layer: bytes in, located trust-policy documents out. Every command takes its
+//! documents from here; a new input format is one new reader.
+
+mod found;
+
+pub use found::{Found, InlineIgnore, Placeholder, ReadError, ReadOutput, SourceFile};
