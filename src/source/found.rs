@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn a_placeholder_carries_no_wildcard_or_variable() {
         let p = Placeholder::new("!Sub ${Repo}*?", 3..9);
-        assert_eq!(p.text, "<!Sub __Repo}__>");
+        assert_eq!(p.text, "<!Sub _{Repo}__>");
         assert!(!p.text.contains(['*', '?', '$']));
         assert_eq!(p.what, "!Sub ${Repo}*?");
     }
