@@ -164,9 +164,14 @@ impl Diag {
         self
     }
 
-    /// Render for a terminal (colour only on a TTY without `NO_COLOR`).
+    /// Render for stderr (colour as [`color_for`] decides).
     pub fn render(&self) -> String {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        self.render_for(&std::io::stderr())
+    }
+
+    /// Render for `stream`, coloured only if `--color` and the stream allow it.
+    pub fn render_for(&self, stream: &impl IsTerminal) -> String {
+        let color = color_for(stream);
         let theme = if color {
             GraphicalTheme::unicode()
         } else {
@@ -178,6 +183,37 @@ impl Diag {
             out = format!("{}: {}\n", self.code, self.message);
         }
         out
+    }
+}
+
+/// `--color`: as ripgrep and ruff read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when the output is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Colour even when piped (for a pager that shows it, `less -R`).
+    Always,
+    /// No colour.
+    Never,
+}
+
+/// The `--color` of this run, set once by `main` before anything is rendered.
+static COLOR: std::sync::OnceLock<ColorWhen> = std::sync::OnceLock::new();
+
+pub fn set_color(when: ColorWhen) {
+    let _ = COLOR.set(when);
+}
+
+/// Whether output written to `stream` gets colour: `--color always` and `never` decide alone
+/// (a flag overrides the environment, as no-color.org asks); `auto` needs a terminal and no
+/// non-empty `NO_COLOR`.
+pub fn color_for(stream: &impl IsTerminal) -> bool {
+    match COLOR.get().copied().unwrap_or(ColorWhen::Auto) {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 

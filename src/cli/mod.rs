@@ -1,10 +1,12 @@
 //! The command line: argument parsing, dispatch and exit codes.
 
 mod check;
+mod completions;
 mod diag;
 mod input;
 mod lint;
 mod load;
+mod man;
 mod output;
 mod rules;
 
@@ -19,7 +21,7 @@ pub const EXIT_ERROR: u8 = 2;
 #[derive(Parser)]
 #[command(
     name = "rolecall",
-    version,
+    version = env!("ROLECALL_VERSION"),
     about = "Who can assume this role, and would this token get in? Offline answers for AWS \
              IAM trust policies that federate CI OIDC tokens.",
     after_help = "Exit codes: check: 0 Allow, 1 Deny, 2 error. lint: 0 clean, 1 findings at or \
@@ -28,6 +30,9 @@ pub const EXIT_ERROR: u8 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour in diagnostics: `auto` colours a terminal unless `NO_COLOR` is set.
+    #[arg(long, global = true, value_enum, default_value_t = diag::ColorWhen::Auto)]
+    color: diag::ColorWhen,
 }
 
 #[derive(Subcommand)]
@@ -38,6 +43,10 @@ enum Command {
     Lint(lint::LintArgs),
     /// List the lint rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page of rolecall or of one subcommand (roff).
+    Man(man::ManArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -52,10 +61,13 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    diag::set_color(cli.color);
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
     }
 }
 

@@ -9,9 +9,13 @@
 
 /// The command line: output formats, exit codes, token handling.
 mod cli;
+/// Colour: `--color`, `NO_COLOR`, and no escape codes in piped output.
+mod color;
 /// Shared helpers: paths into the repository, running the built binary.
 #[allow(dead_code, reason = "not every module uses every helper")]
 mod common;
+/// Shell completions, man pages and `--version`, for every subcommand clap knows.
+mod completions;
 /// Runs every declarative case under `corpus/eval/` and reports every mismatch.
 mod corpus;
 /// GitHub custom subject templates declared in `rolecall.toml`.

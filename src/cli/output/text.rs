@@ -59,7 +59,7 @@ pub fn check(loaded: &LoadedPolicy, report: &CheckReport, token: Option<&Token>)
         );
     }
     for d in trace(loaded, report) {
-        out.push_str(&d.render());
+        out.push_str(&d.render_for(&std::io::stdout()));
     }
     for w in &loaded.policy.warnings {
         out.push_str(
@@ -67,7 +67,7 @@ pub fn check(loaded: &LoadedPolicy, report: &CheckReport, token: Option<&Token>)
                 .with_severity(Severity::Warning)
                 .in_indexed_source(loaded.source())
                 .primary(w.loc.span.clone(), "")
-                .render(),
+                .render_for(&std::io::stdout()),
         );
     }
     if report.decision.verdict == Verdict::Allow {

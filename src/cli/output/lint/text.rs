@@ -39,7 +39,7 @@ pub fn render(located: &[Located], baselined: usize) -> String {
         if let Some(help) = &f.help {
             d = d.help(help.clone());
         }
-        out.push_str(&d.render());
+        out.push_str(&d.render_for(&std::io::stdout()));
         // Printed after the diagnostic, unwrapped, so it can be copied as it is.
         if let Some(w) = &f.witness {
             let claims = serde_json::to_string(&w.claims).unwrap_or_default();
