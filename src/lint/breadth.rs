@@ -208,7 +208,7 @@ fn looks_like_version(name: &str) -> bool {
 }
 
 /// `true` when a candidate keeps every field of `roles` at a value the policy names.
-fn keeps(c: &Candidate, roles: &[Role]) -> bool {
+pub(crate) fn keeps(c: &Candidate, roles: &[Role]) -> bool {
     c.values
         .iter()
         .all(|(f, _, origin)| !roles.contains(&f.role) || *origin == witness::Origin::Policy)

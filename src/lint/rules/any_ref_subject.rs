@@ -2,13 +2,17 @@
 //! (including unreviewed ones) or pull request of the repository can assume the role.
 
 use super::{admitting_value, sub_value_loc, witness_sub, words};
+use crate::lint::breadth::keeps;
+use crate::lint::context::{ProviderView, StatementView};
 use crate::lint::shape;
+use crate::lint::witness::{self, Target};
 use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::providers::Role;
 
 pub const RULE: Rule = Rule {
     id: "any-ref-subject",
     summary: "the `sub` condition admits any branch, tag or pull request of the repository",
-    severity: Severity::Warning,
+    severity: Severity::Note,
     doc: include_str!("../../../rules/any-ref-subject.md"),
     check,
 };
@@ -34,15 +38,21 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 ),
                 Some(profile) => {
                     // Named from the policy's value (what it admits), not from the one witness.
-                    let value = admitting_value(view, p, &sub)
-                        .map(|(_, pattern)| pattern)
-                        .map_or_else(
-                            || sub.chars().map(shape::Glob::Char).collect(),
-                            shape::of_value,
-                        );
+                    let admitting = admitting_value(view, p, &sub);
+                    let value = admitting.map(|(_, pattern)| pattern).map_or_else(
+                        || sub.chars().map(shape::Glob::Char).collect(),
+                        shape::of_value,
+                    );
+                    let described =
+                        admitting.and_then(|(v, _)| words::ref_prefixes(profile, &v.raw, &value));
+                    let what = described.unwrap_or_else(|| {
+                        format!(
+                            "any {}",
+                            words::refs_of(profile, &value, admits_requests(ctx, view, p))
+                        )
+                    });
                     format!(
-                        "this `sub` condition admits any {} of the {project}: `{sub}` matches it",
-                        words::refs_of(profile, &value)
+                        "this `sub` condition admits {what} of the {project}: `{sub}` matches it"
                     )
                 }
                 None => format!(
@@ -61,4 +71,15 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             report.push(finding);
         }
     }
+}
+
+/// Does the statement admit a pull or merge request of the policy's own project? A statement
+/// that denies them (a `StringNotLike` on `*:pull_request`) does not, whatever its `sub` value.
+fn admits_requests(ctx: &LintContext<'_>, view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
+    let target = Target {
+        forms: vec!["pull-request", "pull-request-immutable", "merge-request"],
+        ..Target::default()
+    };
+    let same_project = |c: &witness::Candidate| keeps(c, &[Role::Tenant, Role::Project]);
+    witness::subject_where(ctx, view, p, &target, &same_project).is_some()
 }

@@ -53,7 +53,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     ..c.operator
                 }
                 .name();
-                let finding = report
+                let mut finding = report
                     .finding(
                         &c.operator_loc,
                         format!(
@@ -67,6 +67,11 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                         "use `{plain}`: its values are alternatives already; to require two \
                          things, use two keys or two operators"
                     ));
+                // `ForAnyValue:` on one value is the plain operator: it fails closed, so it is
+                // hygiene. `ForAllValues:` also holds with the key absent.
+                if set == SetQualifier::ForAnyValue {
+                    finding.severity = Severity::Note;
+                }
                 report.push(finding);
             }
         }

@@ -61,7 +61,7 @@ pub(crate) fn pinned_example(profile: &Profile) -> Option<String> {
 
 /// The ref- and event-like fields of the forms a policy value admits, as "branch, tag or pull
 /// request", "run phase". `value` is the value's glob (or a concrete subject's).
-pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob]) -> String {
+pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob], requests: bool) -> String {
     let mut names: Vec<String> = Vec::new();
     let admitted = profile
         .subject
@@ -83,7 +83,7 @@ pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob]) -> String {
         (f.name.starts_with("pull-request") || f.name.starts_with("merge-request"))
             && shape::intersects(value, &shape::of_form(f, false, None)) == Some(true)
     });
-    if has_requests && requests_admitted {
+    if has_requests && requests_admitted && requests {
         names.push(if profile.id == "gitlab" {
             "merge request".into()
         } else {
@@ -91,6 +91,46 @@ pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob]) -> String {
         });
     }
     or_list(&names)
+}
+
+/// The refs a value admits when it names the kind of ref and a name prefix: `refs/tags/v*` is
+/// "any tag starting `v`", `refs/heads/main*` is "`main` and every branch whose name starts
+/// with `main`". `None` when the value's ref part is not one literal prefix and a `*`.
+pub(crate) fn ref_prefixes(profile: &Profile, raw: &str, value: &[shape::Glob]) -> Option<String> {
+    let mut phrases: Vec<String> = Vec::new();
+    // Git ref names, repository and project names never hold `:` (git-check-ref-format).
+    let admitted = profile
+        .subject
+        .iter()
+        .filter(|f| shape::intersects(value, &shape::of_form(f, false, Some(':'))) == Some(true));
+    for form in admitted {
+        // The literal just before the form's trailing ref field (`:ref:refs/tags/`).
+        let [.., crate::providers::Part::Lit(head), crate::providers::Part::Field(field)] =
+            form.parts
+        else {
+            return None;
+        };
+        if field.role != Role::Ref {
+            return None;
+        }
+        let (_, rest) = raw.rsplit_once(head)?;
+        let prefix = rest.strip_suffix('*')?;
+        if prefix.contains(['*', '?', '$']) {
+            return None;
+        }
+        let kind = words(field.name);
+        let phrase = if prefix.is_empty() {
+            format!("any {kind}")
+        } else if prefix.len() == 1 || prefix.ends_with(['/', '-', '_', '.']) {
+            format!("any {kind} starting `{prefix}`")
+        } else {
+            format!("`{prefix}` and every {kind} whose name starts with `{prefix}`")
+        };
+        if !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    (!phrases.is_empty()).then(|| or_list(&phrases))
 }
 
 /// `a`, `a or b`, `a, b or c`.
