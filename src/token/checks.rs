@@ -4,7 +4,7 @@
 use jsonwebtoken::jwk::JwkSet;
 use serde_json::Value;
 
-use super::verify::{verify, Signature};
+use super::verify::{verify, Signature, STS_ALGORITHMS};
 use super::Token;
 use crate::request::issuer_prefix;
 use crate::timestamp::{self, Nanos};
@@ -44,6 +44,15 @@ pub enum TokenProblem {
     BadSignature {
         reason: String,
     },
+    /// The header's `alg` is not one STS accepts (R7.8); `None` when the header has no `alg`.
+    UnsupportedAlgorithm {
+        alg: Option<String>,
+    },
+    /// A time claim is present but is not written as an integer (R7.8).
+    NonIntegerTimestamp {
+        claim: &'static str,
+        found: String,
+    },
 }
 
 impl TokenProblem {
@@ -81,6 +90,21 @@ impl TokenProblem {
             TokenProblem::BadSignature { reason } => {
                 format!("the signature does not verify: {reason}")
             }
+            TokenProblem::UnsupportedAlgorithm { alg } => {
+                let what = match alg.as_deref() {
+                    None => "the token's header has no `alg`".to_string(),
+                    Some("none") => "the token is unsigned (`alg: none`)".to_string(),
+                    Some(a) => format!("the token is signed with `{a}`"),
+                };
+                format!(
+                    "{what}; STS accepts only tokens signed with {}",
+                    STS_ALGORITHMS.join(", ")
+                )
+            }
+            TokenProblem::NonIntegerTimestamp { claim, found } => format!(
+                "the `{claim}` claim is {found}; STS accepts only integer timestamps \
+                 (seconds since the epoch)"
+            ),
         }
     }
 }
@@ -107,22 +131,35 @@ pub fn check(token: &Token, options: &CheckOptions<'_>) -> TokenChecks {
             }
         }
     }
+    if !super::verify::sts_accepts(token.header.alg.as_deref()) {
+        problems.push(TokenProblem::UnsupportedAlgorithm {
+            alg: token.header.alg.clone(),
+        });
+    }
     let signature = match options.jwks {
         Some(jwks) => verify(token, jwks),
         None => Signature::NotChecked,
     };
-    if let Signature::Invalid { reason } = &signature {
+    // An algorithm STS refuses is reported once, above, not again as a signature failure.
+    let alg_refused = problems
+        .iter()
+        .any(|p| matches!(p, TokenProblem::UnsupportedAlgorithm { .. }));
+    if let (Signature::Invalid { reason }, false) = (&signature, alg_refused) {
         problems.push(TokenProblem::BadSignature {
             reason: reason.clone(),
         });
     }
-    match numeric(token, "exp") {
+    let exp = integer(token, "exp", &mut problems);
+    let nbf = integer(token, "nbf", &mut problems);
+    // `iat` decides nothing here; only its form is checked.
+    let _ = integer(token, "iat", &mut problems);
+    match exp {
         // [UNDOC] R7.4: STS's clock skew is not documented; no leeway is allowed here.
-        Some(exp) if exp <= now => problems.push(TokenProblem::Expired { exp, now }),
-        Some(_) => {}
-        None => problems.push(TokenProblem::MissingExpiry),
+        Ok(Some(exp)) if exp <= now => problems.push(TokenProblem::Expired { exp, now }),
+        Ok(Some(_)) | Err(()) => {}
+        Ok(None) => problems.push(TokenProblem::MissingExpiry),
     }
-    if let Some(nbf) = numeric(token, "nbf") {
+    if let Ok(Some(nbf)) = nbf {
         if nbf > now {
             problems.push(TokenProblem::NotYetValid { nbf, now });
         }
@@ -148,9 +185,28 @@ pub fn check(token: &Token, options: &CheckOptions<'_>) -> TokenChecks {
     }
 }
 
-fn numeric(token: &Token, claim: &str) -> Option<i64> {
-    match token.claims.get(claim)? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        _ => None,
-    }
+/// A time claim as integer seconds: `Ok(None)` when absent, `Err` (after recording the
+/// problem) when present but not an integer. `1.7e9`, `1767225600.0` and `"1767225600"` are
+/// all refused: STS reads only integer timestamps (R7.8).
+fn integer(
+    token: &Token,
+    claim: &'static str,
+    problems: &mut Vec<TokenProblem>,
+) -> Result<Option<i64>, ()> {
+    let Some(value) = token.claims.get(claim) else {
+        return Ok(None);
+    };
+    let found = match value {
+        Value::Number(n) if n.is_i64() => return Ok(n.as_i64()),
+        // Beyond i64 but still an integer: far in the future, so never expired.
+        Value::Number(n) if n.is_u64() => return Ok(Some(i64::MAX)),
+        Value::Number(n) => format!("the non-integer number {n}"),
+        Value::String(_) => "a string".to_string(),
+        Value::Bool(_) => "a boolean".to_string(),
+        Value::Null => "null".to_string(),
+        Value::Array(_) => "an array".to_string(),
+        Value::Object(_) => "an object".to_string(),
+    };
+    problems.push(TokenProblem::NonIntegerTimestamp { claim, found });
+    Err(())
 }

@@ -6,13 +6,15 @@
 
 mod checks;
 mod verify;
+mod wrapper;
 
 use base64::Engine;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
 pub use checks::{check, CheckOptions, TokenChecks, TokenProblem};
-pub use verify::{parse_jwks, JwksError, Signature};
+pub use verify::{parse_jwks, sts_accepts, JwksError, Signature, STS_ALGORITHMS};
+pub use wrapper::Wrapper;
 
 /// STS accepts tokens of 4 to 20,000 characters (R7.5).
 pub const MAX_TOKEN_CHARS: usize = 20_000;
@@ -60,6 +62,9 @@ pub enum TokenError {
     Base64 { part: &'static str },
     #[error("the token's {part} is not a JSON object: {message}")]
     Json { part: &'static str, message: String },
+    /// The file holds a token inside something else; the message says what to strip.
+    #[error("{0}")]
+    Wrapped(Wrapper),
 }
 
 /// Decode a compact JWT without verifying it. Surrounding whitespace (the newline `echo`
@@ -70,6 +75,9 @@ pub fn decode(bytes: &[u8]) -> Result<Token, TokenError> {
     let compact = text.trim();
     if compact.is_empty() {
         return Err(TokenError::Empty);
+    }
+    if let Some(found) = wrapper::find(compact) {
+        return Err(TokenError::Wrapped(found));
     }
     if compact.chars().count() > MAX_TOKEN_CHARS {
         return Err(TokenError::TooLong {

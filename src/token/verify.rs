@@ -36,6 +36,15 @@ pub enum Signature {
     Invalid { reason: String },
 }
 
+/// The algorithms STS accepts for a web identity token (R7.8): RSA and ECDSA, never HMAC or
+/// `none`.
+pub const STS_ALGORITHMS: [&str; 6] = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
+
+/// Whether STS accepts a token whose header names `alg` (case-sensitive, as JOSE is).
+pub fn sts_accepts(alg: Option<&str>) -> bool {
+    alg.is_some_and(|a| STS_ALGORITHMS.contains(&a))
+}
+
 /// Verify `token` with the matching key of `jwks`: by `kid`, or the only key when the token
 /// names none. The algorithm must be one the key supports; the token cannot choose it freely.
 pub(super) fn verify(token: &Token, jwks: &JwkSet) -> Signature {
@@ -43,6 +52,9 @@ pub(super) fn verify(token: &Token, jwks: &JwkSet) -> Signature {
     let alg = match token.header.alg.as_deref() {
         None => return invalid("the header has no `alg`".into()),
         Some("none") => return invalid("the token is unsigned (`alg: none`)".into()),
+        Some(a) if !sts_accepts(Some(a)) => {
+            return invalid(format!("STS does not accept algorithm `{a}`"))
+        }
         Some(a) => match a.parse::<Algorithm>() {
             Ok(alg) => alg,
             Err(_) => return invalid(format!("unsupported algorithm `{a}`")),

@@ -34,3 +34,5 @@ mod malformed;
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
 mod rules;
+/// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
+mod token_alg;
