@@ -30,3 +30,5 @@ mod malformed;
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
 mod rules;
+/// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
+mod source_cfn;
