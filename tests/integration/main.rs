@@ -36,3 +36,5 @@ mod properties;
 mod rules;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
 mod token_alg;
+/// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
+mod source_cfn;

@@ -1,0 +1,208 @@
+//! CloudFormation and SAM templates, JSON or YAML, and CDK's `cdk.out/*.template.json`
+//! (CloudFormation JSON with `aws:cdk:path` metadata).
+//!
+//! Each role becomes one [`Found`] at `Resources.<LogicalId>` whose tree is its
+//! `AssumeRolePolicyDocument` with intrinsic functions evaluated where the template alone
+//! decides them, and named placeholders elsewhere (see [`intrinsic`]). The tree's spans are
+//! the template's own, so findings land on the user's line.
+//!
+//! Not resolved, and how each is reported:
+//! - `Fn::If`, `Fn::ImportValue`, `Fn::GetAZs`, `Fn::Base64`, `Fn::Cidr`, `Fn::Transform`,
+//!   `Fn::Length`, `Fn::ToJsonString` and the condition functions: a placeholder named after the
+//!   expression (`<!If [IsProd, a, b]>`).
+//! - `Ref`/`${}` to a resource, `Fn::GetAtt` (except an OIDC provider's ARN), a parameter
+//!   without `Default`, an SSM-typed parameter: a placeholder.
+//! - `AWS::Region`, `AWS::StackName`, `AWS::StackId`, `AWS::NotificationARNs`: placeholders;
+//!   `AWS::AccountId` is the placeholder `000000000000`.
+//! - A whole trust policy that is a placeholder: the role's tree is an `unresolved-document`
+//!   error.
+//! - `Ref` to a name the template does not declare, an unknown `Fn::` function, or arguments a
+//!   function does not take: a located error (`unknown-reference`, `unknown-function`,
+//!   `invalid-intrinsic`) and a placeholder in the tree.
+//! - `Fn::ForEach` (AWS::LanguageExtensions): an `unexpanded-foreach` error at its key.
+//! - Nested stacks (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`): not followed;
+//!   the nested template is read as a template of its own when it is among the files read.
+//! - `Transform` macros other than SAM's: not run.
+
+mod intrinsic;
+mod resources;
+mod template;
+mod yaml;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::json;
+use crate::source::{ReadError, ReadOutput, SourceFile};
+
+pub use intrinsic::ACCOUNT_ID;
+
+/// Largest template read. CloudFormation itself deploys templates of at most 1 MB (from S3;
+/// 51,200 bytes inline), and CDK's are CloudFormation's, so 8 MiB leaves room for any real
+/// one while a stray 50 MB YAML file fails at once instead of being parsed.
+pub const MAX_TEMPLATE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Whether `text` is a CloudFormation or SAM template: it names `AWSTemplateFormatVersion`,
+/// or it has `Resources` and a resource of an `AWS::` type. JSON or YAML; a cheap textual
+/// test on top-level keys, so other JSON and YAML files (and a template escaped inside a
+/// Terraform plan) are not mistaken for one.
+pub fn sniff(text: &str) -> bool {
+    top_level_key(text, "AWSTemplateFormatVersion")
+        || (top_level_key(text, "Resources") && has_aws_type(text))
+}
+
+/// `key` as a member name: `"key":` in JSON (not escaped inside a string), or `key:` at the
+/// start of a YAML line.
+fn top_level_key(text: &str, key: &str) -> bool {
+    text.match_indices(key).any(|(at, _)| {
+        let before = text.get(..at).unwrap_or_default();
+        let after = text.get(at + key.len()..).unwrap_or_default();
+        if let Some(b) = before.strip_suffix('"') {
+            !b.ends_with('\\')
+                && after
+                    .strip_prefix('"')
+                    .is_some_and(|a| a.trim_start().starts_with(':'))
+        } else {
+            (before.is_empty() || before.ends_with('\n'))
+                && after.trim_start_matches(' ').starts_with(':')
+        }
+    })
+}
+
+/// A `Type` member whose value starts with `AWS::`.
+fn has_aws_type(text: &str) -> bool {
+    text.match_indices("Type").any(|(at, _)| {
+        let before = text.get(..at).unwrap_or_default();
+        let mut after = text.get(at + 4..).unwrap_or_default();
+        if let Some(b) = before.strip_suffix('"') {
+            if b.ends_with('\\') {
+                return false;
+            }
+            let Some(a) = after.strip_prefix('"') else {
+                return false;
+            };
+            after = a;
+        } else if !before.ends_with([' ', '\n', '\t']) {
+            return false;
+        }
+        let Some(value) = after.trim_start_matches([' ', '\t']).strip_prefix(':') else {
+            return false;
+        };
+        let value = value.trim_start_matches([' ', '\t']);
+        let value = value.strip_prefix(['"', '\'']).unwrap_or(value);
+        value.starts_with("AWS::")
+    })
+}
+
+/// Read a template from bytes: non-UTF-8 input is a located error.
+pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
+    match json::decode_utf8(bytes) {
+        Ok(text) => read(path, text),
+        Err(e) => failed(
+            path,
+            &String::from_utf8_lossy(bytes),
+            ReadError {
+                file: 0,
+                span: e.span,
+                code: "not-utf8",
+                message: "the template is not valid UTF-8".to_string(),
+            },
+        ),
+    }
+}
+
+/// Read every role of a template.
+pub fn read(path: &Path, text: &str) -> ReadOutput {
+    if text.len() > MAX_TEMPLATE_BYTES {
+        return failed(
+            path,
+            "",
+            ReadError {
+                file: 0,
+                span: 0..0,
+                code: "too-large",
+                message: format!(
+                    "the template is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit \
+                     (CloudFormation's own is 1 MB)",
+                    text.len()
+                ),
+            },
+        );
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let parsed = if text.trim_start().starts_with('{') {
+        json::parse(text).map(|n| owned(&n)).map_err(|e| ReadError {
+            file: 0,
+            span: e.span,
+            code: match e.kind {
+                json::JsonErrorKind::TooDeep { .. } => "too-deep",
+                json::JsonErrorKind::TooLarge { .. } => "too-large",
+                _ => "invalid-json",
+            },
+            message: e.kind.to_string(),
+        })
+    } else {
+        yaml::parse(text).map_err(|e| ReadError {
+            file: 0,
+            span: e.span,
+            code: e.code,
+            message: e.message,
+        })
+    };
+    let root = match parsed {
+        Ok(root) => root,
+        Err(e) => return failed(path, text, e),
+    };
+    let mut errors = Vec::new();
+    let found = resources::roles(&root, &mut errors);
+    ReadOutput {
+        files: vec![source_file(path, text)],
+        found,
+        errors,
+    }
+}
+
+fn source_file(path: &Path, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.to_path_buf(),
+        text: Arc::from(text),
+    }
+}
+
+fn failed(path: &Path, text: &str, error: ReadError) -> ReadOutput {
+    ReadOutput {
+        files: vec![source_file(path, text)],
+        found: Vec::new(),
+        errors: vec![error],
+    }
+}
+
+/// An owned copy of a parsed JSON template (depth is capped by the parser).
+fn owned(node: &json::Node<'_>) -> json::Node<'static> {
+    use json::{Kind, Member, Node};
+    use std::borrow::Cow;
+    let kind = match &node.kind {
+        Kind::Null => Kind::Null,
+        Kind::Bool(b) => Kind::Bool(*b),
+        Kind::Number(n) => Kind::Number(Cow::Owned(n.to_string())),
+        Kind::String(s) => Kind::String(Cow::Owned(s.to_string())),
+        Kind::Array(items) => Kind::Array(items.iter().map(owned).collect()),
+        Kind::Object(members) => Kind::Object(
+            members
+                .iter()
+                .map(|m| Member {
+                    key: Cow::Owned(m.key.to_string()),
+                    key_span: m.key_span.clone(),
+                    value: owned(&m.value),
+                })
+                .collect(),
+        ),
+    };
+    Node {
+        span: node.span.clone(),
+        kind,
+    }
+}
+
+#[cfg(test)]
+mod tests;
