@@ -4,6 +4,7 @@ pub mod check;
 pub mod eval;
 pub mod json;
 pub mod lint;
+pub mod model;
 pub mod pattern;
 pub mod policy;
 pub mod providers;

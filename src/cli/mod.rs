@@ -3,12 +3,14 @@
 mod check;
 mod completions;
 mod diag;
+mod diff;
 mod input;
 mod lint;
 mod load;
 mod man;
 mod output;
 mod rules;
+mod who;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,7 +27,7 @@ pub const EXIT_ERROR: u8 = 2;
     about = "Who can assume this role, and would this token get in? Offline answers for AWS \
              IAM trust policies that federate CI OIDC tokens.",
     after_help = "Exit codes: check: 0 Allow, 1 Deny, 2 error. lint: 0 clean, 1 findings at or \
-                  above --fail-on, 2 error."
+                  above --fail-on, 2 error. diff: 0 no new access, 1 new access, 2 error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -47,6 +49,10 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page of rolecall or of one subcommand (roff).
     Man(man::ManArgs),
+    /// List who can assume the role, per provider, each with a witness token.
+    Who(who::WhoArgs),
+    /// Does HEAD let anyone assume the role that BASE does not? Exit 1 when so.
+    Diff(diff::DiffArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -68,6 +74,8 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
+        Command::Who(args) => who::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 

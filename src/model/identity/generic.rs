@@ -1,0 +1,112 @@
+//! Providers without a hand-written model: the profile's `sub` forms become templates over
+//! the profile's fields (domains read off their realistic values), and every other claim AWS
+//! exposes is a field of its own.
+
+use super::{ClaimTemplate, Domain, FieldSpec, Form, FormBuilder, TPart};
+use crate::providers::{Part, Profile};
+use crate::request::ClaimSet;
+
+pub(super) fn forms(iss: &str, prefix: &str, _set: ClaimSet) -> Vec<Form> {
+    let Some(profile) = Profile::for_prefix(prefix) else {
+        return vec![FormBuilder::new("token", "tokens with subject `{sub}`")
+            .claim("iss", iss)
+            .build()];
+    };
+    let mut out = Vec::new();
+    for sub in profile.subject {
+        // GitHub's custom templates belong to the GitHub model; every other profile has only
+        // default forms.
+        let mut b = FormBuilder::new(sub.name, "");
+        let mut template = String::new();
+        let mut seen: Vec<&str> = Vec::new();
+        let mut repeated = false;
+        for part in sub.parts {
+            match part {
+                Part::Lit(s) => template.push_str(&s.replace('{', "\u{0}").replace('}', "\u{1}")),
+                Part::Field(f) => {
+                    if seen.contains(&f.name) {
+                        repeated = true;
+                    }
+                    seen.push(f.name);
+                    template.push('{');
+                    template.push_str(f.name);
+                    template.push('}');
+                    b = b.field(FieldSpec::new(
+                        f.name,
+                        Domain::like(f.example),
+                        f.example,
+                        f.other,
+                    ));
+                }
+            }
+        }
+        if repeated {
+            continue;
+        }
+        let words = format!("subjects `{}`", unescape(&template));
+        let mut form = b.claim("iss", iss).build();
+        form.words = words;
+        // Literal braces were escaped so the template parser leaves them alone.
+        let parts = super::parse_template(&template, &form.fields)
+            .into_iter()
+            .map(|p| match p {
+                TPart::Lit(s) => TPart::Lit(unescape(&s)),
+                other => other,
+            })
+            .collect();
+        form.claims.push(ClaimTemplate {
+            claim: "sub".into(),
+            parts,
+        });
+        out.push(form);
+    }
+    if out.is_empty() {
+        out.push(
+            FormBuilder::new("token", "tokens with subject `{sub}`")
+                .claim("iss", iss)
+                .build(),
+        );
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace('\u{0}', "{").replace('\u{1}', "}")
+}
+
+/// The claims AWS exposes for the family, beyond those a template already renders (Google's
+/// `aud` key is filled from `azp` or `aud`, and `oaud` from `aud`: R6.3).
+fn exposed(set: ClaimSet) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = set.exposed().to_vec();
+    if set == ClaimSet::Google {
+        v.extend(["aud", "azp"]);
+    }
+    v
+}
+
+/// Add a field for every exposed claim the form does not render: required for `sub`, `aud`
+/// and the claims the profile says every token carries, optional otherwise.
+pub(super) fn complete(mut form: Form, set: ClaimSet, profile: Option<&Profile>) -> Form {
+    for claim in exposed(set) {
+        if form.claims.iter().any(|c| c.claim == claim) || form.absent.iter().any(|a| a == claim) {
+            continue;
+        }
+        let required = matches!(claim, "sub" | "aud")
+            || profile.is_some_and(|p| p.always_carries(claim) && claim != "azp");
+        let example = match claim {
+            "aud" => profile
+                .and_then(|p| p.default_audiences.first().copied())
+                .unwrap_or("sts.amazonaws.com"),
+            _ => "rolecall",
+        };
+        let mut f = FieldSpec::new(claim, Domain::free(), example, "rolecall-other");
+        f.optional = !required;
+        form.fields.push(f);
+        let i = form.fields.len() - 1;
+        form.claims.push(ClaimTemplate {
+            claim: claim.to_string(),
+            parts: vec![TPart::Field(i)],
+        });
+    }
+    form
+}

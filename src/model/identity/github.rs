@@ -1,0 +1,156 @@
+//! GitHub Actions: a token is one job of one repository. Its fields are the owner and its id,
+//! the repository and its id, the ref (or pull request, or environment), and the job's
+//! audience, actor, workflow and reusable workflow; `sub` renders them in the default
+//! `repo:{owner}/{repo}:{context}` form or the immutable
+//! `repo:{owner}@{owner_id}/{repo}@{repo_id}:{context}` form. Custom subject templates
+//! (`rolecall.toml`) are not modelled here.
+
+use super::{CharClass, Domain, FieldSpec, Form, FormBuilder};
+
+fn head(name: &str, words: &str) -> FormBuilder {
+    FormBuilder::new(name, words)
+        .field(FieldSpec::new(
+            "owner",
+            Domain::Run(CharClass::Owner),
+            "acme",
+            "rolecall-outsider",
+        ))
+        .field(
+            FieldSpec::new(
+                "owner_id",
+                Domain::Run(CharClass::Digit),
+                "1234567",
+                "7654321",
+            )
+            .id(),
+        )
+        .field(FieldSpec::new(
+            "repo",
+            Domain::Run(CharClass::RepoName),
+            "app",
+            "rolecall-other-repo",
+        ))
+        .field(
+            FieldSpec::new(
+                "repo_id",
+                Domain::Run(CharClass::Digit),
+                "98765432",
+                "23456789",
+            )
+            .id(),
+        )
+}
+
+/// `(form, words, sub context, extra field, claims)`.
+struct Context {
+    name: &'static str,
+    words: &'static str,
+    sub: &'static str,
+    field: Option<FieldSpec>,
+    claims: &'static [(&'static str, &'static str)],
+    environment: bool,
+}
+
+fn contexts() -> Vec<Context> {
+    vec![
+        Context {
+            name: "branch",
+            words: "runs on branch `{branch}` of `{owner}/{repo}`",
+            sub: ":ref:refs/heads/{branch}",
+            field: Some(FieldSpec::new(
+                "branch",
+                Domain::Run(CharClass::RefChar),
+                "main",
+                "rolecall-untrusted-branch",
+            )),
+            claims: &[("ref", "refs/heads/{branch}"), ("ref_type", "branch")],
+            environment: false,
+        },
+        Context {
+            name: "tag",
+            words: "runs on tag `{tag}` of `{owner}/{repo}`",
+            sub: ":ref:refs/tags/{tag}",
+            field: Some(FieldSpec::new(
+                "tag",
+                Domain::Run(CharClass::RefChar),
+                "v1.0.0",
+                "rolecall-untrusted-tag",
+            )),
+            claims: &[("ref", "refs/tags/{tag}"), ("ref_type", "tag")],
+            environment: false,
+        },
+        Context {
+            name: "pull-request",
+            words: "pull-request runs of `{owner}/{repo}`",
+            sub: ":pull_request",
+            field: Some(FieldSpec::new(
+                "pull_request",
+                Domain::Run(CharClass::Digit),
+                "42",
+                "4242",
+            )),
+            claims: &[
+                ("ref", "refs/pull/{pull_request}/merge"),
+                ("event_name", "pull_request"),
+            ],
+            environment: false,
+        },
+        Context {
+            name: "environment",
+            words: "jobs in environment `{environment}` of `{owner}/{repo}`",
+            sub: ":environment:{environment}",
+            field: Some(FieldSpec::new(
+                "environment",
+                Domain::Run(CharClass::NoSpace),
+                "production",
+                "rolecall-other-environment",
+            )),
+            claims: &[("environment", "{environment}")],
+            environment: true,
+        },
+    ]
+}
+
+pub(super) fn forms(iss: &str) -> Vec<Form> {
+    let mut out = Vec::new();
+    for immutable in [false, true] {
+        for ctx in contexts() {
+            let (name, repo) = if immutable {
+                (
+                    format!("{}-immutable", ctx.name),
+                    "repo:{owner}@{owner_id}/{repo}@{repo_id}",
+                )
+            } else {
+                (ctx.name.to_string(), "repo:{owner}/{repo}")
+            };
+            let mut b = head(&name, ctx.words);
+            if let Some(f) = ctx.field {
+                b = b.field(f);
+            }
+            if ctx.environment {
+                // An environment job still runs on some ref: its own field.
+                b = b.field(FieldSpec::new(
+                    "ref",
+                    Domain::Run(CharClass::NoSpace),
+                    "refs/heads/main",
+                    "refs/heads/rolecall-untrusted-branch",
+                ));
+                b = b.claim("ref", "{ref}");
+            } else {
+                b = b.without("environment");
+            }
+            b = b
+                .claim("iss", iss)
+                .claim("sub", &format!("{repo}{}", ctx.sub))
+                .claim("repository", "{owner}/{repo}")
+                .claim("repository_owner", "{owner}")
+                .claim("repository_owner_id", "{owner_id}")
+                .claim("repository_id", "{repo_id}");
+            for (claim, template) in ctx.claims {
+                b = b.claim(claim, template);
+            }
+            out.push(b.build());
+        }
+    }
+    out
+}

@@ -1,0 +1,244 @@
+//! Identity models: the fields a provider's token is made from, and how each claim derives
+//! from them. An identity is an assignment of fields; its token renders every claim from
+//! those fields, so claims derived from one fact always agree (the `sub`'s owner is the
+//! `repository`'s owner; a CircleCI `sub` names the organization of its issuer).
+//!
+//! The data sits beside `crate::providers` (the lint's profiles) and reads them for the
+//! providers without a hand-written model: their `sub` forms become templates, and every
+//! other claim AWS exposes becomes a field of its own.
+
+mod bitbucket;
+mod circleci;
+mod domain;
+mod generic;
+mod github;
+
+pub use domain::{CharClass, Domain, DomainState};
+
+use crate::request::ClaimSet;
+
+/// One field of an identity.
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    pub name: String,
+    pub domain: Domain,
+    /// May the token lack it (and with it every claim it appears in)?
+    pub optional: bool,
+    /// A realistic value, preferred for witnesses when it behaves like the one found.
+    pub example: String,
+    /// What an outsider would present, the next preference.
+    pub other: String,
+    /// Counted by id in `who`: a repository, project or owner id.
+    pub is_id: bool,
+}
+
+impl FieldSpec {
+    pub fn new(name: &str, domain: Domain, example: &str, other: &str) -> Self {
+        FieldSpec {
+            name: name.to_string(),
+            domain,
+            optional: false,
+            example: example.to_string(),
+            other: other.to_string(),
+            is_id: false,
+        }
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    pub fn id(mut self) -> Self {
+        self.is_id = true;
+        self
+    }
+}
+
+/// A piece of a claim template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TPart {
+    Lit(String),
+    /// Index into [`Form::fields`].
+    Field(usize),
+}
+
+/// A claim rendered from fields.
+#[derive(Debug, Clone)]
+pub struct ClaimTemplate {
+    pub claim: String,
+    pub parts: Vec<TPart>,
+}
+
+/// One way a token of the provider looks (a branch run, a pull request, a deployment step).
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub name: String,
+    /// How `who` and `diff` say it, with `{field}` placeholders: `pull-request runs of
+    /// {owner}/{repo}`.
+    pub words: String,
+    /// In the order every template names them (a template never names a later field first).
+    pub fields: Vec<FieldSpec>,
+    pub claims: Vec<ClaimTemplate>,
+    /// Exposed claims this form never carries (GitHub's `environment` outside an
+    /// environment job).
+    pub absent: Vec<String>,
+}
+
+/// A provider's identity model, for one issuer.
+#[derive(Debug, Clone)]
+pub struct IdentityModel {
+    pub provider: String,
+    pub claim_set: ClaimSet,
+    pub forms: Vec<Form>,
+}
+
+/// A small builder so the provider files read like the claims they describe.
+pub(crate) struct FormBuilder {
+    form: Form,
+}
+
+impl FormBuilder {
+    pub fn new(name: &str, words: &str) -> Self {
+        FormBuilder {
+            form: Form {
+                name: name.to_string(),
+                words: words.to_string(),
+                fields: Vec::new(),
+                claims: Vec::new(),
+                absent: Vec::new(),
+            },
+        }
+    }
+
+    pub fn field(mut self, f: FieldSpec) -> Self {
+        self.form.fields.push(f);
+        self
+    }
+
+    /// A claim template: `{name}` is a field, everything else literal.
+    pub fn claim(mut self, claim: &str, template: &str) -> Self {
+        let parts = parse_template(template, &self.form.fields);
+        self.form.claims.push(ClaimTemplate {
+            claim: claim.to_string(),
+            parts,
+        });
+        self
+    }
+
+    /// An exposed claim this form never carries.
+    pub fn without(mut self, claim: &str) -> Self {
+        self.form.absent.push(claim.to_string());
+        self
+    }
+
+    pub fn build(self) -> Form {
+        self.form
+    }
+}
+
+fn parse_template(t: &str, fields: &[FieldSpec]) -> Vec<TPart> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest.get(open..).and_then(|r| r.find('}')) else {
+            break;
+        };
+        let name = rest.get(open + 1..open + close).unwrap_or_default();
+        match fields.iter().position(|f| f.name == name) {
+            Some(i) => {
+                if open > 0 {
+                    out.push(TPart::Lit(rest.get(..open).unwrap_or_default().to_string()));
+                }
+                out.push(TPart::Field(i));
+            }
+            // Not a field: literal braces (Bitbucket ids are written `{uuid}`).
+            None => out.push(TPart::Lit(
+                rest.get(..=open + close).unwrap_or_default().to_string(),
+            )),
+        }
+        rest = rest.get(open + close + 1..).unwrap_or_default();
+    }
+    if !rest.is_empty() {
+        out.push(TPart::Lit(rest.to_string()));
+    }
+    merge_literals(out)
+}
+
+fn merge_literals(parts: Vec<TPart>) -> Vec<TPart> {
+    let mut out: Vec<TPart> = Vec::new();
+    for p in parts {
+        match (out.last_mut(), p) {
+            (Some(TPart::Lit(prev)), TPart::Lit(s)) => prev.push_str(&s),
+            (_, p) => out.push(p),
+        }
+    }
+    out
+}
+
+/// The identity model for a caller's key prefix (issuer without `https://`).
+pub fn for_prefix(prefix: &str) -> IdentityModel {
+    let claim_set = ClaimSet::of(prefix);
+    let iss = format!("https://{prefix}");
+    let forms = match claim_set {
+        ClaimSet::GitHub => github::forms(&iss),
+        ClaimSet::Bitbucket => bitbucket::forms(&iss),
+        ClaimSet::CircleCi => circleci::forms(&iss, prefix),
+        _ => generic::forms(&iss, prefix, claim_set),
+    };
+    let profile = crate::providers::Profile::for_prefix(prefix);
+    let provider =
+        profile.map_or_else(|| format!("OIDC provider {prefix}"), |p| p.name.to_string());
+    let forms = forms
+        .into_iter()
+        .map(|f| generic::complete(f, claim_set, profile))
+        .collect();
+    IdentityModel {
+        provider,
+        claim_set,
+        forms,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// Every template names its fields in processing order, once: the field search relies
+    /// on it.
+    #[test]
+    fn templates_name_fields_in_order() {
+        for prefix in [
+            "token.actions.githubusercontent.com",
+            "api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc",
+            "oidc.circleci.com/org/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+            "gitlab.com",
+            "agent.buildkite.com",
+            "app.terraform.io",
+            "accounts.google.com",
+            "example.com",
+        ] {
+            for form in for_prefix(prefix).forms {
+                for c in &form.claims {
+                    let idx: Vec<usize> = c
+                        .parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            TPart::Field(i) => Some(*i),
+                            TPart::Lit(_) => None,
+                        })
+                        .collect();
+                    assert!(idx.windows(2).all(|w| w[0] < w[1]), "{prefix} {}", c.claim);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn braces_that_are_not_fields_stay_literal() {
+        let f = vec![FieldSpec::new("repo", Domain::free(), "a", "b")];
+        let parts = parse_template("{x}:{repo}", &f);
+        assert_eq!(parts, vec![TPart::Lit("{x}:".into()), TPart::Field(0)]);
+    }
+}

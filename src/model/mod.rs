@@ -1,0 +1,45 @@
+//! An exact model of the requests a trust policy allows for `sts:AssumeRoleWithWebIdentity`.
+//!
+//! # What is modelled
+//! A request is made by one caller (a Federated principal) presenting one token of that
+//! provider, from one source address (or none, through a VPC endpoint), at one time. Tokens
+//! are identities of the provider's identity model ([`identity`]): every claim is rendered
+//! from the identity's fields, so the model never admits a token no provider would issue
+//! (within the model's stated domains). The model covers tokens with and without session tags
+//! and a source identity when the policy treats those actions differently.
+//!
+//! # How it is exact
+//! Every condition value on a key is an automaton (`StringLike` with IAM's `*` and `?`,
+//! `IgnoreCase` folding through the value's lowercase, literals for the `Equals` forms), an
+//! address interval, or a time threshold. For each field the search finds every class of
+//! values that all of those automata treat alike ([`field`]), and one value per class; for
+//! addresses and times the elementary intervals do the same. Any request is equivalent, for
+//! every condition of the policies, to one built from class representatives, so evaluating
+//! the representatives with the engine ([`crate::eval::evaluate`]) decides every request. The
+//! engine is the judge, so the model agrees with it by construction; the search's job is to
+//! miss no class.
+//!
+//! # What it refuses
+//! A construct it cannot treat exactly is a [`ModelError::Unsupported`] error, never a guess:
+//! policy variables that name a key the request can carry, `Numeric`/`Date`/`Arn`/`Binary`/IP
+//! operators on token claims, string operators on `aws:SourceIp` or the time keys, conditions
+//! on session-tag keys, and case folding of Greek sigma. A search past [`Limits`] is
+//! [`ModelError::TooComplex`].
+
+mod atoms;
+mod automaton;
+mod chars;
+mod diff;
+mod error;
+mod field;
+pub mod identity;
+mod space;
+mod who;
+
+pub use diff::{diff, Diff, Way};
+pub use error::ModelError;
+pub use space::{Options, Witness};
+pub use who::{who, Who, WhoLine};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,390 @@
+//! The finite set of representative requests: callers × identity forms × field classes ×
+//! address intervals × time intervals × session variants. Every request the model covers
+//! behaves, under every condition of the policies, like one of these.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use serde_json::{Map, Value};
+
+use super::atoms::{self, claims_feeding, Atoms};
+use super::automaton::KeyAutomaton;
+use super::error::ModelError;
+use super::field;
+use super::identity::{self, Form, TPart};
+use crate::policy::{Policy, Principal, PrincipalKind};
+use crate::request::{self, key_prefix, ClaimSet, Request, RequestInput};
+use crate::timestamp::Nanos;
+
+/// Caps that bound the search; past one the answer is [`ModelError::TooComplex`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// States one field's search may visit (and automaton states a claim may be in).
+    pub max_field_states: usize,
+    /// Representative requests evaluated in all.
+    pub max_requests: usize,
+    /// The time of requests when no condition reads the clock.
+    pub now: Nanos,
+}
+
+/// The caps by default: 20,000 states per field and 200,000 requests, which keeps the worst
+/// case near a second on one core.
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_field_states: 20_000,
+            max_requests: 200_000,
+            // 2026-01-01T00:00:00Z
+            now: 1_767_225_600_000_000_000,
+        }
+    }
+}
+
+/// A concrete request the model stands behind: replay it with `rolecall check POLICY
+/// --claims claims.json --provider PRINCIPAL [--source-ip IP] [--now T]`.
+#[derive(Debug, Clone)]
+pub struct Witness {
+    pub principal: String,
+    /// The provider's name (`GitHub Actions`).
+    pub provider: String,
+    /// The identity form (`pull-request`).
+    pub form: String,
+    /// The form in words with this identity's fields (`pull-request runs of acme/app`).
+    pub words: String,
+    /// Field name and value (`None`: absent).
+    pub fields: Vec<(String, Option<String>)>,
+    pub claims: Map<String, Value>,
+    pub source_ip: Option<IpAddr>,
+    pub now: Nanos,
+}
+
+impl Witness {
+    /// The request STS would see.
+    pub fn request(&self) -> Request {
+        request::build(&RequestInput {
+            principal: &self.principal,
+            claims: &self.claims,
+            source_ip: self.source_ip,
+            now: self.now,
+            extra: &[],
+        })
+    }
+}
+
+/// A caller and form: the unit `who` and `diff` report ("one way in").
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Group {
+    pub principal: usize,
+    pub form: usize,
+}
+
+/// Where a representative request sits: its group, the class of each field (of how many),
+/// and its address interval (of how many).
+pub struct Point<'a> {
+    pub group: &'a Group,
+    pub pick: &'a [usize],
+    pub counts: &'a [usize],
+    pub ip: usize,
+    pub ips: usize,
+}
+
+/// The representative requests of the policies.
+pub struct Space {
+    pub principals: Vec<String>,
+    pub models: Vec<identity::IdentityModel>,
+    atoms: Atoms,
+    opts: Options,
+}
+
+const SESSIONS: &[(bool, bool)] = &[(false, false), (true, false), (false, true), (true, true)];
+
+impl Space {
+    pub fn new(policies: &[&Policy], opts: &Options) -> Result<Self, ModelError> {
+        let principals = principals(policies);
+        let atoms = atoms::collect(policies, &principals)?;
+        let models = principals
+            .iter()
+            .map(|p| identity::for_prefix(key_prefix(p)))
+            .collect();
+        Ok(Space {
+            principals,
+            models,
+            atoms,
+            opts: opts.clone(),
+        })
+    }
+
+    /// Call `visit` with every representative request, grouped by caller and form, and a
+    /// way to turn the current one into a [`Witness`].
+    pub fn visit(
+        &self,
+        mut visit: impl FnMut(&Point<'_>, &Request, &dyn Fn() -> Witness),
+    ) -> Result<usize, ModelError> {
+        let ips = self.ips();
+        let times = self.times();
+        let sessions: &[(bool, bool)] = if self.atoms.sessions_matter {
+            SESSIONS
+        } else {
+            SESSIONS.get(..1).unwrap_or_default()
+        };
+        let mut total: usize = 0;
+        for (pi, principal) in self.principals.iter().enumerate() {
+            let Some(model) = self.models.get(pi) else {
+                continue;
+            };
+            let prefix = key_prefix(principal);
+            for (fi, form) in model.forms.iter().enumerate() {
+                let automata = self.automata(form, prefix, model.claim_set);
+                let classes = field::classes(form, &automata, &self.opts)?;
+                let count = classes
+                    .iter()
+                    .map(Vec::len)
+                    .chain([ips.len(), times.len(), sessions.len()])
+                    .try_fold(1usize, |acc, n| acc.checked_mul(n))
+                    .unwrap_or(usize::MAX);
+                total = total.saturating_add(count);
+                if total > self.opts.max_requests {
+                    return Err(ModelError::TooComplex {
+                        what: "the representative requests",
+                        cap: self.opts.max_requests,
+                    });
+                }
+                let group = Group {
+                    principal: pi,
+                    form: fi,
+                };
+                let mut pick = vec![0usize; classes.len()];
+                loop {
+                    let values: Vec<Option<&str>> = pick
+                        .iter()
+                        .zip(&classes)
+                        .map(|(&k, cs)| cs.get(k).and_then(|c| c.value.as_deref()))
+                        .collect();
+                    let claims = render(form, &values);
+                    let counts: Vec<usize> = classes.iter().map(Vec::len).collect();
+                    for (ii, ip) in ips.iter().enumerate() {
+                        for &now in &times {
+                            for &(tags, source) in sessions {
+                                let mut claims = claims.clone();
+                                session_claims(&mut claims, tags, source);
+                                let req = request::build(&RequestInput {
+                                    principal,
+                                    claims: &claims,
+                                    source_ip: *ip,
+                                    now,
+                                    extra: &[],
+                                });
+                                let witness = || Witness {
+                                    principal: principal.clone(),
+                                    provider: model.provider.clone(),
+                                    form: form.name.clone(),
+                                    words: words(form, &values),
+                                    fields: form
+                                        .fields
+                                        .iter()
+                                        .zip(&values)
+                                        .map(|(f, v)| (f.name.clone(), v.map(str::to_string)))
+                                        .collect(),
+                                    claims: claims.clone(),
+                                    source_ip: *ip,
+                                    now,
+                                };
+                                let point = Point {
+                                    group: &group,
+                                    pick: &pick,
+                                    counts: &counts,
+                                    ip: ii,
+                                    ips: ips.len(),
+                                };
+                                visit(&point, &req, &witness);
+                            }
+                        }
+                    }
+                    if !advance(&mut pick, &classes) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    /// Each claim's automaton: the patterns of every key the claim fills.
+    fn automata(&self, form: &Form, prefix: &str, set: ClaimSet) -> Vec<Option<KeyAutomaton>> {
+        form.claims
+            .iter()
+            .map(|c| {
+                let mut pats = Vec::new();
+                for claim in claims_feeding(set, &c.claim) {
+                    if !set.exposes(&claim) {
+                        continue;
+                    }
+                    let key = format!("{prefix}:{claim}").to_lowercase();
+                    if let Some(p) = self.atoms.strings.get(&key) {
+                        pats.extend(p.iter().cloned());
+                    }
+                }
+                (!pats.is_empty()).then(|| KeyAutomaton::new(pats))
+            })
+            .collect()
+    }
+
+    /// One address per elementary interval of the listed ranges, per family, and none.
+    fn ips(&self) -> Vec<Option<IpAddr>> {
+        let mut v4: Vec<u32> = Vec::new();
+        let mut v6: Vec<u128> = Vec::new();
+        for net in &self.atoms.nets {
+            match net {
+                ipnet::IpNet::V4(n) => {
+                    v4.push(u32::from(n.network()));
+                    if let Some(next) = u32::from(n.broadcast()).checked_add(1) {
+                        v4.push(next);
+                    }
+                }
+                ipnet::IpNet::V6(n) => {
+                    v6.push(u128::from(n.network()));
+                    if let Some(next) = u128::from(n.broadcast()).checked_add(1) {
+                        v6.push(next);
+                    }
+                }
+            }
+        }
+        let mut out = vec![None];
+        if !self.atoms.nets.is_empty() {
+            v4.push(0);
+            v6.push(0);
+            v4.sort_unstable();
+            v4.dedup();
+            v6.sort_unstable();
+            v6.dedup();
+            out.extend(v4.into_iter().map(|a| Some(IpAddr::V4(Ipv4Addr::from(a)))));
+            out.extend(v6.into_iter().map(|a| Some(IpAddr::V6(Ipv6Addr::from(a)))));
+        }
+        out
+    }
+
+    /// One time per elementary interval of the thresholds. `aws:CurrentTime` and
+    /// `aws:EpochTime` carry whole seconds, so every atom flips at a whole second next to a
+    /// threshold.
+    fn times(&self) -> Vec<Nanos> {
+        if self.atoms.thresholds.is_empty() {
+            return vec![self.opts.now];
+        }
+        const S: Nanos = 1_000_000_000;
+        let mut out: Vec<Nanos> = self
+            .atoms
+            .thresholds
+            .iter()
+            .flat_map(|t| {
+                let base = t.div_euclid(S) * S;
+                [-1, 0, 1, 2].map(|k| base + k * S)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Odometer over the classes of every field.
+fn advance(pick: &mut [usize], classes: &[Vec<field::Class>]) -> bool {
+    for (p, cs) in pick.iter_mut().zip(classes) {
+        *p += 1;
+        if *p < cs.len() {
+            return true;
+        }
+        *p = 0;
+    }
+    false
+}
+
+fn session_claims(claims: &mut Map<String, Value>, tags: bool, source: bool) {
+    if tags {
+        claims.insert(
+            request::TAGS_CLAIM.into(),
+            serde_json::json!({ "principal_tags": {} }),
+        );
+    }
+    if source {
+        claims.insert(
+            request::SOURCE_IDENTITY_CLAIM.into(),
+            Value::String("rolecall".into()),
+        );
+    }
+}
+
+/// The token's claims for one assignment of fields: a claim built from an absent field is
+/// absent.
+pub fn render(form: &Form, values: &[Option<&str>]) -> Map<String, Value> {
+    let mut out = Map::new();
+    'claims: for c in &form.claims {
+        let mut text = String::new();
+        for part in &c.parts {
+            match part {
+                TPart::Lit(s) => text.push_str(s),
+                TPart::Field(i) => match values.get(*i).copied().flatten() {
+                    Some(v) => text.push_str(v),
+                    None => continue 'claims,
+                },
+            }
+        }
+        out.insert(c.claim.clone(), Value::String(text));
+    }
+    out
+}
+
+/// The form's words with this identity's values.
+pub fn words(form: &Form, values: &[Option<&str>]) -> String {
+    let mut s = form.words.clone();
+    for (f, v) in form.fields.iter().zip(values) {
+        s = s.replace(&format!("{{{}}}", f.name), v.unwrap_or("(none)"));
+    }
+    s
+}
+
+/// Every caller the policies could be asked about: each Federated principal they name, and,
+/// when a statement trusts everyone, a caller for each provider their condition keys name
+/// and one stranger whose keys no condition names.
+fn principals(policies: &[&Policy]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut everyone = false;
+    for p in policies {
+        for s in &p.statements {
+            match &s.principal {
+                Principal::Everyone(_) => everyone = true,
+                Principal::Entries(entries, _) => {
+                    for e in entries {
+                        match e.kind {
+                            PrincipalKind::Federated => out.push(e.value.clone()),
+                            PrincipalKind::Aws if e.value == "*" => everyone = true,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if everyone {
+        for p in policies {
+            for s in &p.statements {
+                for c in &s.conditions {
+                    let Some((prefix, _)) = c.key.split_once(':') else {
+                        continue;
+                    };
+                    if !prefix.contains('.') {
+                        continue;
+                    }
+                    let prefix = prefix.to_lowercase();
+                    out.push(if ClaimSet::of(&prefix).is_builtin() {
+                        prefix
+                    } else {
+                        format!("arn:aws:iam::000000000000:oidc-provider/{prefix}")
+                    });
+                }
+            }
+        }
+        out.push("arn:aws:iam::000000000000:oidc-provider/stranger.rolecall.invalid".into());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    out
+}

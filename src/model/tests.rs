@@ -1,0 +1,138 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use super::*;
+use crate::eval::{evaluate, Verdict};
+use crate::policy::parse;
+
+const GH: &str = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+const K: &str = "token.actions.githubusercontent.com";
+
+fn gh(conditions: &str) -> crate::policy::Policy {
+    parse(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},
+        "Action":"sts:AssumeRoleWithWebIdentity","Condition":{conditions}}}]}}"#
+    ))
+    .unwrap()
+}
+
+fn allowed(p: &crate::policy::Policy, w: &Witness) -> bool {
+    evaluate(p, &w.request()).verdict == Verdict::Allow
+}
+
+#[test]
+fn relaxing_a_branch_pin_widens_with_a_replayable_witness() {
+    let base = gh(&format!(
+        r#"{{"StringEquals":{{"{K}:aud":"sts.amazonaws.com","{K}:sub":"repo:acme/app:ref:refs/heads/main"}}}}"#
+    ));
+    let head = gh(&format!(
+        r#"{{"StringEquals":{{"{K}:aud":"sts.amazonaws.com"}},"StringLike":{{"{K}:sub":"repo:acme/app:*"}}}}"#
+    ));
+    let d = diff(&base, &head, &Options::default()).unwrap();
+    assert!(d.is_wider());
+    for way in &d.widened {
+        assert!(allowed(&head, &way.witness), "{}", way.sentence);
+        assert!(!allowed(&base, &way.witness), "{}", way.sentence);
+    }
+    assert!(d
+        .widened
+        .iter()
+        .any(|w| w.sentence.contains("pull-request runs of `acme/app`")));
+    let back = diff(&head, &base, &Options::default()).unwrap();
+    assert!(!back.is_wider());
+    assert!(!back.narrowed.is_empty());
+}
+
+#[test]
+fn repository_id_narrows_a_wide_sub_to_one_repository() {
+    let p = gh(&format!(
+        r#"{{"StringLike":{{"{K}:sub":"repo:acme/*"}},"StringEquals":{{"{K}:repository_id":"123456"}}}}"#
+    ));
+    let w = who(&p, &Options::default()).unwrap();
+    assert!(!w.lines.is_empty());
+    for line in &w.lines {
+        assert!(allowed(&p, &line.witness));
+        let ids = line
+            .constrained
+            .iter()
+            .find(|(f, _)| f == "repo_id")
+            .map(|(_, v)| v.clone());
+        assert_eq!(
+            ids,
+            Some(vec![Some("123456".to_string())]),
+            "{}",
+            line.summary
+        );
+    }
+}
+
+#[test]
+fn circleci_witnesses_name_the_issuers_organization() {
+    let org = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
+    let p = parse(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",
+        "Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}"}},
+        "Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{{"StringLike":{{"oidc.circleci.com/org/{org}:sub":"org/*"}}}}}}]}}"#
+    ))
+    .unwrap();
+    let w = who(&p, &Options::default()).unwrap();
+    assert!(!w.lines.is_empty());
+    for line in &w.lines {
+        let sub = line.witness.claims["sub"].as_str().unwrap();
+        assert!(sub.starts_with(&format!("org/{org}/")), "{sub}");
+        assert!(line.witness.claims["iss"].as_str().unwrap().ends_with(org));
+    }
+}
+
+#[test]
+fn a_removed_deny_widens() {
+    let base = parse(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+        {{"Effect":"Allow","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{{"StringLike":{{"{K}:sub":"repo:acme/*"}}}}}},
+        {{"Effect":"Deny","Principal":{{"Federated":"{GH}"}},"Action":"sts:AssumeRoleWithWebIdentity",
+          "Condition":{{"StringLike":{{"{K}:sub":"repo:acme/legacy:*"}}}}}}]}}"#
+    ))
+    .unwrap();
+    let head = gh(&format!(r#"{{"StringLike":{{"{K}:sub":"repo:acme/*"}}}}"#));
+    let d = diff(&base, &head, &Options::default()).unwrap();
+    assert!(d.is_wider());
+    for way in &d.widened {
+        assert_eq!(way.witness.claims["repository"], "acme/legacy");
+    }
+}
+
+#[test]
+fn an_address_range_widening_is_found_per_interval() {
+    let cond = |net: &str| {
+        format!(
+            r#"{{"StringLike":{{"{K}:sub":"repo:acme/*"}},"IpAddress":{{"aws:SourceIp":"{net}"}}}}"#
+        )
+    };
+    let d = diff(
+        &gh(&cond("10.0.0.0/24")),
+        &gh(&cond("10.0.0.0/16")),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(d.is_wider());
+    for way in &d.widened {
+        let ip = way.witness.source_ip.unwrap().to_string();
+        assert!(ip.starts_with("10.0."), "{ip}");
+    }
+}
+
+#[test]
+fn a_search_past_the_cap_is_an_error_not_a_guess() {
+    let p = gh(&format!(
+        r#"{{"StringLike":{{"{K}:sub":"repo:*a*b*c*d*e*f*g*h*"}}}}"#
+    ));
+    let tight = Options {
+        max_field_states: 10,
+        ..Options::default()
+    };
+    assert!(matches!(
+        who(&p, &tight),
+        Err(ModelError::TooComplex { .. })
+    ));
+}
