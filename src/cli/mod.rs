@@ -7,6 +7,7 @@ mod lint;
 mod load;
 mod output;
 mod rules;
+mod witness_dir;
 
 use std::io::Write;
 use std::process::ExitCode;

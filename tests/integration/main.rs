@@ -32,3 +32,5 @@ mod properties;
 mod rules;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
 mod token_alg;
+/// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.
+mod witness_dir;
