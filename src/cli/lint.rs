@@ -38,6 +38,10 @@ pub struct LintArgs {
     /// Threads that lint the roles of a listing or account dump. Default: one per core.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Save each finding's witness as `DIR/<rule>-<fingerprint hash>.json`, a claims file for
+    /// `rolecall check --claims`; the text output's "reproduce" line names it.
+    #[arg(long, value_name = "DIR")]
+    pub witness_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,7 +72,12 @@ impl FailOn {
 
 pub fn run(args: &LintArgs) -> ExitCode {
     match lint_all(args) {
-        Ok((located, baselined)) => {
+        Ok((mut located, baselined)) => {
+            if let Some(dir) = &args.witness_dir {
+                if let Err(d) = super::witness_dir::save(dir, &mut located) {
+                    return fail(&[d]);
+                }
+            }
             let threshold = args.fail_on.severity();
             let failing = located.iter().any(|l| l.finding.severity >= threshold);
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

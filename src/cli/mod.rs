@@ -11,6 +11,7 @@ mod man;
 mod output;
 mod rules;
 mod who;
+mod witness_dir;
 
 use std::io::Write;
 use std::process::ExitCode;

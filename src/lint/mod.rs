@@ -11,6 +11,7 @@ mod registry;
 mod rules;
 mod shape;
 pub mod witness;
+pub mod witness_dir;
 
 pub use breadth::Breadth;
 pub use config::{Config, Ignore, Instance, Scope};

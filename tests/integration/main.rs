@@ -38,3 +38,5 @@ mod rules;
 mod token_alg;
 /// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
 mod source_cfn;
+/// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.
+mod witness_dir;

@@ -101,7 +101,11 @@ fn unsigned_token_text_output_names_the_algorithm() {
 fn every_sts_algorithm_passes_the_algorithm_check() {
     let dir = TempDir::new().unwrap();
     for alg in ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"] {
-        let r = check(&dir, &token(&json!({"alg": alg}), &claims()), &["--format", "json"]);
+        let r = check(
+            &dir,
+            &token(&json!({"alg": alg}), &claims()),
+            &["--format", "json"],
+        );
         // Without a JWKS nothing else is wrong with these claims, so only the policy decides.
         assert_eq!(r.code, 0, "{alg}: {}", r.stdout);
     }

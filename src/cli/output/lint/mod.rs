@@ -30,6 +30,8 @@ pub struct Located {
     /// followed by the pointer inside the decoded policy.
     pub pointer: String,
     pub finding: Finding,
+    /// Where `--witness-dir` saved this finding's witness, for the text "reproduce" line.
+    pub witness_file: Option<String>,
     /// The text the finding's spans refer to (the file, or the decoded policy) and its name.
     pub source: Arc<String>,
     pub source_name: String,
@@ -111,6 +113,7 @@ impl Located {
             end_column,
             pointer,
             finding,
+            witness_file: None,
             source,
             source_name,
             related,

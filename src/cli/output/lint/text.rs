@@ -51,8 +51,9 @@ pub fn render(located: &[Located], baselined: usize) -> String {
             let _ = writeln!(out, "    {claims}");
             let _ = writeln!(
                 out,
-                "    reproduce: rolecall check {} --claims witness.json{ip}\n",
-                l.file
+                "    reproduce: rolecall check {} --claims {}{ip}\n",
+                l.file,
+                l.witness_file.as_deref().unwrap_or("witness.json")
             );
         }
     }
