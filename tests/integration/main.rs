@@ -30,6 +30,8 @@ mod malformed;
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
 mod rules;
+/// `docs/semantics.md` defines every rule number the code cites, with AWS pages and cases.
+mod semantics_doc;
 /// Snapshots of `check`'s text and JSON output over the decision corpus.
 mod snapshots_check;
 /// Snapshot helpers (run in a scratch directory, compare, refuse orphans).
