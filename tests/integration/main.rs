@@ -34,6 +34,14 @@ mod malformed;
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
 mod rules;
+/// `docs/semantics.md` defines every rule number the code cites, with AWS pages and cases.
+mod semantics_doc;
+/// Snapshots of `check`'s text and JSON output over the decision corpus.
+mod snapshots_check;
+/// Snapshot helpers (run in a scratch directory, compare, refuse orphans).
+mod snapshots_common;
+/// Snapshots of `lint`'s text and JSON output over the lint corpus and the rule examples.
+mod snapshots_lint;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
 mod token_alg;
 /// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
