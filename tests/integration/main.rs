@@ -7,6 +7,8 @@
     reason = "a failing test should stop loudly"
 )]
 
+/// The GitHub Action's lint step (run.sh) and action.yml's wiring to it.
+mod action;
 /// The command line: output formats, exit codes, token handling.
 mod cli;
 /// Colour: `--color`, `NO_COLOR`, and no escape codes in piped output.
@@ -30,6 +32,8 @@ mod lint_cli;
 mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
+/// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
+mod pipe;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
