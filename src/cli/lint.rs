@@ -47,6 +47,7 @@ pub enum LintFormat {
     Sarif,
     Github,
     Bitbucket,
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -24,6 +24,8 @@ mod corpus;
 mod custom_template;
 /// Generated README text (the rules table) matches the code.
 mod docs;
+/// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
+mod html;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
 mod lint;
 /// The `lint` command: formats (text, json, sarif, github, bitbucket), exit codes, config.
