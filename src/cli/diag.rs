@@ -171,6 +171,14 @@ impl Diag {
 
     /// Render for `stream`, coloured only if `--color` and the stream allow it.
     pub fn render_for(&self, stream: &impl IsTerminal) -> String {
+        // miette pads underlines with `{:width$}`, and Rust panics on a width past u16::MAX:
+        // a label deep into one long line (a minified account dump) is shown without the
+        // snippet rather than crash.
+        if self.label_past_column(MAX_SNIPPET_COLUMN) {
+            let mut plain = self.clone();
+            plain.0.source = None;
+            return plain.render_for(stream);
+        }
         let color = color_for(stream);
         let theme = if color {
             GraphicalTheme::unicode()
@@ -183,6 +191,27 @@ impl Diag {
             out = format!("{}: {}\n", self.code, self.message);
         }
         out
+    }
+}
+
+/// Past this byte column a label's snippet is not drawn (see `render_for`).
+const MAX_SNIPPET_COLUMN: usize = 10_000;
+
+impl Diag {
+    /// Whether a label ends more than `column` bytes into its line.
+    fn label_past_column(&self, column: usize) -> bool {
+        let Some(source) = &self.source else {
+            return false;
+        };
+        let len = source.text.len();
+        self.labels.iter().any(|(span, _, _)| {
+            let end = span.end.max(span.start).min(len);
+            end - source
+                .lines
+                .line_start(source.lines.line_of(end), len)
+                .min(end)
+                > column
+        })
     }
 }
 

@@ -51,6 +51,7 @@ pub enum LintFormat {
     Sarif,
     Github,
     Bitbucket,
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

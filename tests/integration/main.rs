@@ -7,6 +7,8 @@
     reason = "a failing test should stop loudly"
 )]
 
+/// The GitHub Action's lint step (run.sh) and action.yml's wiring to it.
+mod action;
 /// The command line: output formats, exit codes, token handling.
 mod cli;
 /// Colour: `--color`, `NO_COLOR`, and no escape codes in piped output.
@@ -22,6 +24,8 @@ mod corpus;
 mod custom_template;
 /// Generated README text (the rules table) matches the code.
 mod docs;
+/// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
+mod html;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
 mod lint;
 /// The `lint` command: formats (text, json, sarif, github, bitbucket), exit codes, config.
@@ -30,6 +34,8 @@ mod lint_cli;
 mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
+/// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
+mod pipe;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.

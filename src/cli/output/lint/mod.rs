@@ -2,6 +2,7 @@
 
 mod bitbucket;
 mod github;
+mod html;
 mod json;
 mod sarif;
 mod text;
@@ -147,6 +148,7 @@ pub fn render(
         LintFormat::Sarif => sarif::render(located, out),
         LintFormat::Github => out.write_all(github::render(located).as_bytes()),
         LintFormat::Bitbucket => out.write_all(bitbucket::render(located).as_bytes()),
+        LintFormat::Html => html::render(located, baselined, out),
     }
 }
 

@@ -1,0 +1,460 @@
+//! `lint --format html`: an audit report in one self-contained file. No network, no external
+//! asset: the style, the script and an inline-SVG chart are in the page.
+//!
+//! The summary (by severity, rule and provider) and the chart are HTML written here; the role
+//! table is drawn by the page's script from one JSON object, so a 10,000-role account dump
+//! gives a page that renders the rows it shows, not all of them. Everything from the input is
+//! escaped: HTML text with [`esc`], the JSON with [`script_json`] (no `<`, `>` or `&` in it,
+//! so a `</script>` in a policy cannot end the script), and the script builds rows with
+//! `textContent`, never `innerHTML`.
+//!
+//! **Exposure** puts each role with findings in the widest identity set its breadth findings
+//! admit: cross-tenant (`cross-tenant-subject`, `wildcard-principal`, `fail-open-condition`),
+//! tenant-wide (`tenant-wide-subject`, `missing-subject-condition`), one repository
+//! (`any-ref-subject`, `ref-type-wildcard`, `unprotected-ref-trusted`), else one environment or
+//! narrower (no breadth finding). Roles without findings are not in the report.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use rolecall::lint::Severity;
+use rolecall::providers::Profile;
+use serde_json::{json, Value};
+
+use super::Located;
+
+/// The exposure buckets, widest first, with the rules that put a role in each.
+const EXPOSURE: [(&str, &[&str]); 4] = [
+    (
+        "cross-tenant",
+        &[
+            "cross-tenant-subject",
+            "wildcard-principal",
+            "fail-open-condition",
+        ],
+    ),
+    (
+        "tenant-wide",
+        &["tenant-wide-subject", "missing-subject-condition"],
+    ),
+    (
+        "one repository",
+        &[
+            "any-ref-subject",
+            "ref-type-wildcard",
+            "unprotected-ref-trusted",
+        ],
+    ),
+    ("one environment or narrower", &[]),
+];
+
+/// Characters of policy text shown on each side of a finding's value, and of the value.
+const CONTEXT_CHARS: usize = 300;
+const HIT_CHARS: usize = 800;
+
+fn exposure_of(rule: &str) -> usize {
+    EXPOSURE
+        .iter()
+        .position(|(_, rules)| rules.contains(&rule))
+        .unwrap_or(EXPOSURE.len() - 1)
+}
+
+fn severity_rank(s: Severity) -> usize {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Note => 2,
+    }
+}
+
+/// One role (or one policy file) and its findings.
+struct Role<'a> {
+    name: String,
+    file: &'a str,
+    provider: Option<&'static str>,
+    findings: Vec<&'a Located>,
+}
+
+pub fn render(located: &[Located], baselined: usize, out: &mut dyn Write) -> io::Result<()> {
+    let roles = group(located);
+    let mut html = String::with_capacity(64 * 1024);
+    html.push_str(HEAD);
+    summary(&mut html, located, &roles, baselined);
+    chart(&mut html, &roles);
+    html.push_str(TABLE);
+    out.write_all(html.as_bytes())?;
+    out.write_all(b"<script type=\"application/json\" id=\"data\">")?;
+    write_data(&roles, out)?;
+    out.write_all(b"</script>\n<script>")?;
+    out.write_all(SCRIPT.as_bytes())?;
+    out.write_all(b"</script>\n</body>\n</html>\n")
+}
+
+fn group(located: &[Located]) -> Vec<Role<'_>> {
+    let mut index: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
+    let mut roles: Vec<Role<'_>> = Vec::new();
+    for l in located {
+        let key = (l.file.as_str(), l.role.as_deref());
+        let i = *index.entry(key).or_insert_with(|| {
+            roles.push(Role {
+                name: l.role.clone().unwrap_or_else(|| l.file.clone()),
+                file: &l.file,
+                provider: None,
+                findings: Vec::new(),
+            });
+            roles.len() - 1
+        });
+        if let Some(r) = roles.get_mut(i) {
+            r.provider = r.provider.or_else(|| provider(l));
+            r.findings.push(l);
+        }
+    }
+    roles
+}
+
+/// The provider the finding's role federates: from the witness's principal, else from the
+/// nearest `oidc-provider/` ARN in the policy text around the finding.
+fn provider(l: &Located) -> Option<&'static str> {
+    const MARK: &str = "oidc-provider/";
+    let from_arn = |s: &str| {
+        let host = s.split_once(MARK).map_or(s, |(_, rest)| rest);
+        let host = host.split(['"', '\n']).next().unwrap_or(host);
+        Profile::for_prefix(host).map(|p| p.name)
+    };
+    if let Some(w) = &l.finding.witness {
+        if let Some(p) = from_arn(&w.principal) {
+            return Some(p);
+        }
+    }
+    let text = l.source.as_str();
+    let at = l.finding.loc.span.start.min(text.len());
+    // A role in an account dump shares the file with its neighbours: look only nearby.
+    let window = if l.role.is_some() && l.source_name == l.file {
+        4096
+    } else {
+        text.len()
+    };
+    let before = text.get(at.saturating_sub(window)..at).unwrap_or_default();
+    let after = text
+        .get(at..(at + window).min(text.len()))
+        .unwrap_or_default();
+    before
+        .rfind(MARK)
+        .and_then(|i| before.get(i..))
+        .and_then(from_arn)
+        .or_else(|| {
+            after
+                .find(MARK)
+                .and_then(|i| after.get(i..))
+                .and_then(from_arn)
+        })
+}
+
+fn summary(html: &mut String, located: &[Located], roles: &[Role<'_>], baselined: usize) {
+    let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
+    let _ = writeln!(
+        html,
+        "<header><h1>rolecall audit report</h1><p>{} role(s) or file(s) with findings: \
+         <b class=\"sev-error\">{} error(s)</b>, <b class=\"sev-warning\">{} warning(s)</b>, \
+         <b class=\"sev-note\">{} note(s)</b>{}. Generated by rolecall {}.</p></header>",
+        roles.len(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+        if baselined > 0 {
+            format!("; {baselined} finding(s) already in the baseline")
+        } else {
+            String::new()
+        },
+        esc(env!("CARGO_PKG_VERSION")),
+    );
+    let mut by_rule: BTreeMap<&str, (Severity, usize)> = BTreeMap::new();
+    for l in located {
+        let e = by_rule
+            .entry(l.finding.rule)
+            .or_insert((l.finding.severity, 0));
+        e.0 = e.0.max(l.finding.severity);
+        e.1 += 1;
+    }
+    let mut by_provider: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in roles {
+        let e = by_provider
+            .entry(r.provider.unwrap_or("not recognised"))
+            .or_default();
+        e.0 += 1;
+        e.1 += r.findings.len();
+    }
+    html.push_str("<section class=\"summary\"><table id=\"by-severity\"><caption>By severity</caption><tr><th>severity</th><th>findings</th></tr>");
+    for s in [Severity::Error, Severity::Warning, Severity::Note] {
+        let _ = write!(
+            html,
+            "<tr><td class=\"sev-{0}\">{0}</td><td>{1}</td></tr>",
+            s.as_str(),
+            count(s)
+        );
+    }
+    html.push_str("</table><table id=\"by-rule\"><caption>By rule</caption><tr><th>rule</th><th>severity</th><th>findings</th></tr>");
+    for (rule, (sev, n)) in &by_rule {
+        let _ = write!(
+            html,
+            "<tr><td><code>{}</code></td><td class=\"sev-{1}\">{1}</td><td>{2}</td></tr>",
+            esc(rule),
+            sev.as_str(),
+            n
+        );
+    }
+    html.push_str("</table><table id=\"by-provider\"><caption>By provider</caption><tr><th>provider</th><th>roles</th><th>findings</th></tr>");
+    for (p, (r, n)) in &by_provider {
+        let _ = write!(html, "<tr><td>{}</td><td>{r}</td><td>{n}</td></tr>", esc(p));
+    }
+    html.push_str("</table></section>\n");
+}
+
+/// Roles by the widest identity set they admit, as horizontal bars.
+fn chart(html: &mut String, roles: &[Role<'_>]) {
+    let mut counts = [0usize; EXPOSURE.len()];
+    for r in roles {
+        if let Some(c) = counts.get_mut(widest(r)) {
+            *c += 1;
+        }
+    }
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let colours = ["#b3261e", "#c26a00", "#8a7a00", "#3b7d3b"];
+    let _ = write!(
+        html,
+        "<section><h2>Exposure</h2><p>Roles with findings, by the widest identity set their \
+         findings show they admit.</p><svg id=\"exposure\" role=\"img\" \
+         aria-label=\"roles by exposure\" width=\"640\" height=\"{}\" \
+         xmlns=\"http://www.w3.org/2000/svg\">",
+        EXPOSURE.len() * 34 + 8
+    );
+    for (i, ((label, _), n)) in EXPOSURE.iter().zip(counts).enumerate() {
+        let y = i * 34 + 4;
+        let w = (n * 380).div_ceil(max);
+        let _ = write!(
+            html,
+            "<text x=\"0\" y=\"{ty}\" font-size=\"13\">{label}</text>\
+             <rect x=\"210\" y=\"{y}\" width=\"{w}\" height=\"24\" fill=\"{c}\"><title>{label}: \
+             {n} role(s)</title></rect><text x=\"{tx}\" y=\"{ty}\" font-size=\"13\">{n}</text>",
+            ty = y + 17,
+            label = esc(label),
+            c = colours.get(i).unwrap_or(&"#555"),
+            tx = 216 + w,
+        );
+    }
+    html.push_str("</svg></section>\n");
+}
+
+fn widest(r: &Role<'_>) -> usize {
+    r.findings
+        .iter()
+        .map(|l| exposure_of(l.finding.rule))
+        .min()
+        .unwrap_or(EXPOSURE.len() - 1)
+}
+
+/// `{"exposure": [...], "roles": [{n, f, p, x, s, k: [findings]}]}`, escaped for a script
+/// element. Written role by role: a dump's report is large.
+fn write_data(roles: &[Role<'_>], out: &mut dyn Write) -> io::Result<()> {
+    let labels: Vec<&str> = EXPOSURE.iter().map(|(l, _)| *l).collect();
+    write!(
+        out,
+        "{{\"exposure\":{},\"roles\":[",
+        script_json(&json!(labels))
+    )?;
+    for (i, r) in roles.iter().enumerate() {
+        let worst = r
+            .findings
+            .iter()
+            .map(|l| severity_rank(l.finding.severity))
+            .min()
+            .unwrap_or(2);
+        let role = json!({
+            "n": r.name,
+            "f": r.file,
+            "p": r.provider.unwrap_or("not recognised"),
+            "x": widest(r),
+            "s": worst,
+            "k": r.findings.iter().map(|l| finding(l)).collect::<Vec<_>>(),
+        });
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(script_json(&role).as_bytes())?;
+    }
+    out.write_all(b"]}")
+}
+
+fn finding(l: &Located) -> Value {
+    let f = &l.finding;
+    let (before, hit, after, first_line) = excerpt(l);
+    json!({
+        "r": f.rule,
+        "s": severity_rank(f.severity),
+        "m": f.message,
+        "h": f.help,
+        "at": format!("{}:{}:{}", l.file, l.line, l.column),
+        "e": [first_line, before, hit, after],
+        "w": f.witness.as_ref().map(|w| json!({
+            "who": w.who,
+            "claims": serde_json::to_string(&w.claims).unwrap_or_default(),
+            "cmd": replay(l, &serde_json::to_string(&w.claims).unwrap_or_default(),
+                          w.source_ip.map(|ip| ip.to_string())),
+        })),
+    })
+}
+
+/// The policy text around the finding: (before, the value, after, first line number).
+fn excerpt(l: &Located) -> (String, String, String, usize) {
+    let text = l.source.as_str();
+    let lines = &l.source_lines;
+    let span = &l.finding.loc.span;
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    let first = lines.line_of(start).saturating_sub(2);
+    let last = lines.line_of(end.saturating_sub(1).max(start)) + 3;
+    let from = lines.line_start(first, text.len()).min(start);
+    let to = lines.line_start(last, text.len()).max(end);
+    let context = text.get(from..start).unwrap_or_default();
+    let kept = tail_start(context, CONTEXT_CHARS);
+    let before = match context.get(kept..) {
+        Some(rest) if kept > 0 => format!("…{rest}"),
+        _ => context.to_string(),
+    };
+    let hit = head(text.get(start..end).unwrap_or_default(), HIT_CHARS);
+    let after = head(text.get(end..to).unwrap_or_default(), CONTEXT_CHARS);
+    let first_line = lines.line_of(from + kept) + 1;
+    (before, hit, after.trim_end().to_string(), first_line)
+}
+
+/// At most `n` characters from the start, `…` marking a cut.
+fn head(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_string(),
+    }
+}
+
+/// Where the last `n` characters of `s` start (a byte index; 0 when `s` is shorter).
+fn tail_start(s: &str, n: usize) -> usize {
+    match s.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => i,
+        _ => 0,
+    }
+}
+
+/// The shell commands that replay the witness with `rolecall check`. A policy inside a role
+/// listing or dump is first extracted with jq (and URL-decoded when IAM encoded it).
+fn replay(l: &Located, claims: &str, ip: Option<String>) -> String {
+    let ip = ip
+        .map(|ip| format!(" --source-ip {ip}"))
+        .unwrap_or_default();
+    let save = format!("printf '%s' {} > witness.json", sh(claims));
+    let Some(at) = l.pointer.find("/AssumeRolePolicyDocument") else {
+        return format!(
+            "{save}\nrolecall check {} --claims witness.json{ip}",
+            sh(&l.file)
+        );
+    };
+    let doc = l
+        .pointer
+        .get(..at + "/AssumeRolePolicyDocument".len())
+        .unwrap_or_default();
+    let path: String = doc
+        .split('/')
+        .skip(1)
+        .map(|seg| {
+            let seg = seg.replace("~1", "/").replace("~0", "~");
+            if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                format!("[{seg}]")
+            } else {
+                format!(".{}", serde_json::to_string(&seg).unwrap_or_default())
+            }
+        })
+        .collect();
+    let encoded = l.source_name != l.file;
+    let extract = if encoded {
+        format!(
+            "jq -r {} {} | python3 -c 'import sys, urllib.parse; \
+             print(urllib.parse.unquote(sys.stdin.read().strip()))' > policy.json",
+            sh(&path),
+            sh(&l.file)
+        )
+    } else {
+        format!("jq {} {} > policy.json", sh(&path), sh(&l.file))
+    };
+    format!("{save}\n{extract}\nrolecall check policy.json --claims witness.json{ip}")
+}
+
+/// A single-quoted shell word.
+fn sh(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// HTML text or attribute value.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON safe inside `<script>`: `<`, `>` and `&` as `\u` escapes (the same string to JSON).
+fn script_json(v: &Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".to_string())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+const HEAD: &str = include_str!("html/head.html");
+const TABLE: &str = include_str!("html/table.html");
+const SCRIPT: &str = include_str!("html/report.js");
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_has_no_markup_characters_and_round_trips() {
+        let v = json!({"p": "</script><!-- & \u{2028}"});
+        let s = script_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        assert_eq!(serde_json::from_str::<Value>(&s).unwrap(), v);
+    }
+
+    #[test]
+    fn cuts_keep_character_boundaries() {
+        assert_eq!(head("ééé", 2), "éé…");
+        assert_eq!("ééé".get(tail_start("ééé", 2)..), Some("éé"));
+        assert_eq!(head("ab", 2), "ab");
+        assert_eq!(tail_start("ab", 2), 0);
+        assert_eq!(tail_start("abc", 2), 1);
+    }
+
+    #[test]
+    fn shell_words_survive_quotes() {
+        assert_eq!(sh("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn exposure_buckets_by_rule() {
+        assert_eq!(exposure_of("cross-tenant-subject"), 0);
+        assert_eq!(exposure_of("missing-subject-condition"), 1);
+        assert_eq!(exposure_of("any-ref-subject"), 2);
+        assert_eq!(exposure_of("duplicate-sid"), 3);
+    }
+}

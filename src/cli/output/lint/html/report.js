@@ -1,0 +1,113 @@
+"use strict";
+// Draws the role table from the JSON in #data. Data is only ever put in the page with
+// textContent, never as markup.
+(function () {
+  const data = JSON.parse(document.getElementById("data").textContent);
+  const SEV = ["error", "warning", "note"];
+  const PAGE = 200;
+  const roles = data.roles;
+  roles.forEach(function (r) {
+    r.c = r.k.length;
+    r.rules = Array.from(new Set(r.k.map(function (f) { return f.r; }))).sort();
+    r.sevs = new Set(r.k.map(function (f) { return f.s; }));
+    r.lower = (r.n + " " + r.f).toLowerCase();
+  });
+  const $ = function (id) { return document.getElementById(id); };
+  const el = function (tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  };
+  function fill(select, values) {
+    values.forEach(function (v) { const o = el("option", "", v); o.value = v; select.appendChild(o); });
+  }
+  fill($("f-provider"), Array.from(new Set(roles.map(function (r) { return r.p; }))).sort());
+  fill($("f-rule"), Array.from(new Set([].concat.apply([], roles.map(function (r) { return r.rules; })))).sort());
+
+  let sortKey = "s", sortDir = 1, limit = PAGE;
+  function matching() {
+    const sev = $("f-severity").value, prov = $("f-provider").value, rule = $("f-rule").value;
+    const text = $("f-text").value.trim().toLowerCase();
+    const list = roles.filter(function (r) {
+      return (sev === "" || r.sevs.has(Number(sev))) && (prov === "" || r.p === prov) &&
+        (rule === "" || r.rules.indexOf(rule) >= 0) && (text === "" || r.lower.indexOf(text) >= 0);
+    });
+    list.sort(function (a, b) {
+      const x = a[sortKey], y = b[sortKey];
+      const c = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
+      return sortDir * (c || a.n.localeCompare(b.n));
+    });
+    return list;
+  }
+  function details(r) {
+    const td = el("td");
+    td.colSpan = 6;
+    r.k.forEach(function (f) {
+      const box = el("div", "finding s" + f.s);
+      const h = el("p");
+      h.appendChild(el("b", "sev-" + SEV[f.s], SEV[f.s]));
+      h.appendChild(document.createTextNode(" "));
+      h.appendChild(el("code", "", f.r));
+      h.appendChild(el("span", "muted", " at " + f.at));
+      box.appendChild(h);
+      box.appendChild(el("p", "", f.m));
+      if (f.h) box.appendChild(el("p", "muted", "Fix: " + f.h));
+      const pre = el("pre", "excerpt");
+      pre.title = "from line " + f.e[0];
+      pre.appendChild(document.createTextNode(f.e[1]));
+      pre.appendChild(el("mark", "", f.e[2]));
+      pre.appendChild(document.createTextNode(f.e[3]));
+      box.appendChild(pre);
+      if (f.w) {
+        box.appendChild(el("p", "", "Witness: " + f.w.who + ", which the policy admits. Its claims:"));
+        box.appendChild(el("pre", "claims", f.w.claims));
+        box.appendChild(el("p", "muted", "Replay it:"));
+        box.appendChild(el("pre", "replay", f.w.cmd));
+      }
+      td.appendChild(box);
+    });
+    const tr = el("tr", "details");
+    tr.appendChild(td);
+    return tr;
+  }
+  function row(r) {
+    const tr = el("tr", "role");
+    tr.dataset.severity = SEV[r.s];
+    [r.n, r.p, data.exposure[r.x], SEV[r.s], r.c, r.rules.join(", ")].forEach(function (v, i) {
+      tr.appendChild(el("td", i === 3 ? "sev-" + SEV[r.s] : "", v));
+    });
+    tr.title = r.f;
+    tr.addEventListener("click", function () {
+      const next = tr.nextSibling;
+      if (next && next.className === "details") next.remove();
+      else tr.after(details(r));
+    });
+    return tr;
+  }
+  function render() {
+    const list = matching();
+    const body = document.createDocumentFragment();
+    list.slice(0, limit).forEach(function (r) { body.appendChild(row(r)); });
+    const tbody = document.querySelector("#roles tbody");
+    tbody.replaceChildren(body);
+    const shown = Math.min(limit, list.length);
+    $("shown").textContent = "Showing " + shown + " of " + list.length + " matching (" + roles.length + " in all)";
+    $("more").hidden = shown >= list.length;
+  }
+  ["f-severity", "f-provider", "f-rule"].forEach(function (id) {
+    $(id).addEventListener("change", function () { limit = PAGE; render(); });
+  });
+  $("f-text").addEventListener("input", function () { limit = PAGE; render(); });
+  $("more").addEventListener("click", function () { limit += PAGE; render(); });
+  document.querySelectorAll("#roles th[data-key]").forEach(function (th) {
+    th.addEventListener("click", function () {
+      const key = th.dataset.key;
+      sortDir = key === sortKey ? -sortDir : 1;
+      sortKey = key;
+      render();
+    });
+  });
+  render();
+  document.body.dataset.ready = "1";
+})();

@@ -1,0 +1,261 @@
+//! `lint --format html`: one self-contained page whose data agrees with `--format json`,
+//! whose witnesses replay with the commands it prints, and which policy text cannot break.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::common::{path, repo, rolecall};
+
+/// The page and the JSON object in its `#data` script.
+fn report(args: &[&str]) -> (String, Value) {
+    let run = rolecall(&[&["lint", "--format", "html"], args].concat(), None);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let open = r#"<script type="application/json" id="data">"#;
+    let start = run.stdout.find(open).expect("a data script") + open.len();
+    let end = start + run.stdout[start..].find("</script>").unwrap();
+    let data = serde_json::from_str(&run.stdout[start..end]).expect("the data is JSON");
+    (run.stdout, data)
+}
+
+fn json_report(args: &[&str]) -> Value {
+    let run = rolecall(&[&["lint", "--format", "json"], args].concat(), None);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[test]
+fn the_page_loads_nothing_from_outside() {
+    let (page, _) = report(&["corpus/policies/seed"]);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    let markup = page.replace(
+        &page[page.find("id=\"data\">").unwrap()..page.rfind("<script>").unwrap()],
+        "",
+    );
+    for external in [
+        "<link",
+        " src=",
+        "href=",
+        "@import",
+        "url(",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
+        assert!(!markup.contains(external), "the page has `{external}`");
+    }
+    assert!(page.contains("<svg id=\"exposure\""));
+}
+
+#[test]
+fn summary_and_data_agree_with_the_json_report() {
+    let dir = "corpus/policies/seed";
+    let (page, data) = report(&[dir]);
+    let json = json_report(&[dir]);
+    let summary = &json["summary"];
+    for (sev, key) in [
+        ("error", "errors"),
+        ("warning", "warnings"),
+        ("note", "notes"),
+    ] {
+        let cell = format!(
+            "<td class=\"sev-{sev}\">{sev}</td><td>{}</td>",
+            summary[key]
+        );
+        assert!(page.contains(&cell), "no `{cell}`");
+    }
+    assert!(page.contains("<td>Bitbucket Pipelines</td><td>2</td><td>2</td>"));
+    let mut from_page: Vec<(String, String)> = data["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["k"].as_array().unwrap().iter())
+        .map(|f| {
+            (
+                f["r"].as_str().unwrap().into(),
+                f["m"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut from_json: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    from_page.sort();
+    from_json.sort();
+    assert_eq!(from_page, from_json);
+    // The console-default policy admits the whole workspace: tenant-wide.
+    let console = data["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["f"]
+                .as_str()
+                .unwrap()
+                .ends_with("policy-console-default.json")
+        })
+        .unwrap();
+    assert_eq!(
+        data["exposure"][console["x"].as_u64().unwrap() as usize],
+        "tenant-wide"
+    );
+}
+
+#[test]
+fn the_excerpt_highlights_the_offending_value() {
+    let file = "corpus/policies/seed/policy-console-default.json";
+    let (_, data) = report(&[file]);
+    let text = std::fs::read_to_string(path(file)).unwrap();
+    let f = &data["roles"][0]["k"][0];
+    let e = f["e"].as_array().unwrap();
+    let shown: String = e[1..].iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(text.contains(&shown), "the excerpt is the file's text");
+    assert!(e[2]
+        .as_str()
+        .unwrap()
+        .contains("oidc-provider/api.bitbucket.org"));
+    // Line numbers are the file's: the excerpt starts two lines above the finding's line.
+    let at_line: u64 = f["at"]
+        .as_str()
+        .unwrap()
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(e[0].as_u64().unwrap(), at_line - 2);
+}
+
+/// Run a report's replay commands in a scratch directory with `rolecall` on PATH.
+fn replay(cmd: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_rolecall"), bin.join("rolecall")).unwrap();
+    let cmd = cmd.replace("'corpus/", &format!("'{}/corpus/", repo().display()));
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &cmd])
+        .current_dir(dir.path())
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+fn witness_commands(data: &Value) -> Vec<String> {
+    data["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["k"].as_array().unwrap().iter())
+        .filter_map(|f| f["w"]["cmd"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn the_replay_command_of_a_policy_file_is_allowed() {
+    let (_, data) = report(&["corpus/policies/seed"]);
+    let cmds = witness_commands(&data);
+    assert_eq!(cmds.len(), 1);
+    assert!(cmds[0].contains("rolecall check 'corpus/policies/seed/policy-console-default.json'"));
+    let (code, out) = replay(&cmds[0]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("Allow"), "{out}");
+}
+
+#[test]
+fn the_replay_commands_of_dump_roles_extract_their_policy() {
+    let policy =
+        std::fs::read_to_string(path("corpus/policies/seed/policy-console-default.json")).unwrap();
+    let encoded: String = policy
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let doc: Value = serde_json::from_str(&policy).unwrap();
+    let dump = serde_json::json!({"RoleDetailList": [
+        {"RoleName": "as-object", "AssumeRolePolicyDocument": doc},
+        {"RoleName": "url-encoded", "AssumeRolePolicyDocument": encoded},
+    ]});
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dump.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&dump).unwrap()).unwrap();
+    let (_, data) = report(&[file.to_str().unwrap()]);
+    let cmds = witness_commands(&data);
+    assert_eq!(cmds.len(), 2, "{cmds:?}");
+    for cmd in cmds {
+        assert!(
+            cmd.contains("jq") && cmd.contains("rolecall check policy.json"),
+            "{cmd}"
+        );
+        let (code, out) = replay(&cmd);
+        assert_eq!(code, 0, "{cmd}\n{out}");
+        assert!(out.starts_with("Allow"), "{out}");
+    }
+}
+
+#[test]
+fn policy_text_cannot_break_the_page() {
+    let evil = "</script><script>alert(1)</script><!--";
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": evil,
+            "Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": format!("repo:acme/{evil}*")}}
+        }]
+    });
+    let dump = serde_json::json!({"Roles": [
+        {"RoleName": format!("role{evil}<b>&amp;"), "AssumeRolePolicyDocument": policy}
+    ]});
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("x{}.json", "<i>'&"));
+    std::fs::write(&file, serde_json::to_string_pretty(&dump).unwrap()).unwrap();
+    let (page, data) = report(&[file.to_str().unwrap()]);
+    // Exactly the page's own two scripts end: the data's and the code's.
+    assert_eq!(page.matches("</script>").count(), 2, "{page}");
+    assert_eq!(page.matches("<script").count(), 2);
+    assert!(
+        !page.contains("alert(1)</"),
+        "the payload appears unescaped"
+    );
+    assert!(!page.contains("<b>&amp;") && !page.contains("<i>"));
+    // ... and the data still carries the text exactly, for the script to show as text.
+    let role = &data["roles"][0];
+    assert_eq!(role["n"], format!("role{evil}<b>&amp;"));
+    let excerpts: String = role["k"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["e"].as_array().unwrap()[1..].to_vec())
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert!(excerpts.contains("alert(1)"), "{excerpts}");
+    // The script never turns data into markup.
+    assert!(!page.contains("innerHTML") && !page.contains("insertAdjacentHTML"));
+}
+
+#[test]
+fn a_clean_run_is_a_page_with_no_roles() {
+    let (page, data) = report(&["corpus/policies/seed/policy-repository.json"]);
+    assert!(page.contains("0 role(s) or file(s) with findings"));
+    assert_eq!(data["roles"], Value::Array(Vec::new()));
+}
