@@ -20,7 +20,8 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             };
             let sub = witness_sub(&w).to_string();
             let loc = sub_value_loc(view, p, &sub);
-            let (project, tenant) = (words::project(p), words::tenant(p));
+            let project = words::project(p);
+            let tenant = group_scope(view, p).unwrap_or_else(|| words::tenant(p));
             let every_group = default_member(view, p, &sub)
                 .map(|(group, member)| {
                     format!(
@@ -63,4 +64,26 @@ fn default_member(
     let prefix = sub.strip_suffix(project.other)?;
     let candidate = format!("{prefix}{member}");
     super::admitting_value(view, p, &candidate).map(|_| (group, member))
+}
+
+/// "namespace" for a value that keeps one group of a provider whose groups live inside one
+/// tenant (`system:serviceaccount:payments:*`): no subject with every field another value is
+/// admitted.
+fn group_scope(
+    view: &crate::lint::StatementView<'_>,
+    p: &crate::lint::ProviderView<'_>,
+) -> Option<String> {
+    use crate::providers::Role;
+    let profile = p.profile?;
+    let fields = || profile.subject.iter().flat_map(|f| f.fields());
+    if p.is_shared() || fields().any(|f| f.role == Role::Tenant) {
+        return None;
+    }
+    let group = words::noun(profile, Role::Group)?;
+    let anywhere = profile
+        .subject
+        .iter()
+        .map(|f| f.render(|_, field| field.other.to_string()))
+        .any(|sub| super::admitting_value(view, p, &sub).is_some());
+    (!anywhere).then_some(group)
 }
