@@ -87,6 +87,11 @@ pub(crate) fn analyse(
                     ..w
                 })
             });
+    // A shared kind on a per-tenant issuer (GitLab self-managed, a GitHub enterprise's own
+    // issuer): the issuer is the tenant, so another group or owner on it is tenant-wide.
+    if out.tenant_wide.is_none() && !p.is_shared() && profile.is_shared() {
+        out.tenant_wide = witness::subject(ctx, view, p, &Target::roles(&[Role::Tenant]));
+    }
     if out.tenant_wide.is_some() {
         return out;
     }

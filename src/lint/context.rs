@@ -91,7 +91,19 @@ fn providers<'a>(s: &'a Statement, config: &Config) -> Vec<ProviderView<'a>> {
 impl<'a> ProviderView<'a> {
     pub fn new(principal: &'a str, entry_loc: &'a crate::policy::Loc, config: &Config) -> Self {
         let prefix = key_prefix(principal);
-        let resolved = config.resolve(prefix);
+        let resolved = config.resolve(prefix).map(|(profile, tenancy)| {
+            // An issuer of a shared kind that serves one tenant (a GitHub enterprise's own).
+            let own = profile
+                .per_tenant_prefixes
+                .iter()
+                .find(|(pattern, _)| crate::pattern::Matcher::new(pattern).is_match(prefix));
+            match own {
+                Some((_, unit)) if tenancy == Tenancy::Shared => {
+                    (profile, Tenancy::PerTenant { unit })
+                }
+                _ => (profile, tenancy),
+            }
+        });
         ProviderView {
             principal,
             entry_loc,

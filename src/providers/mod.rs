@@ -41,6 +41,18 @@ pub struct Profile {
     /// (GitHub's `environment:` context exactly when the job names an environment). A token
     /// without the claim cannot have such a subject.
     pub implied_by_subject: &'static [(&'static str, &'static str)],
+    /// Prefix patterns of this provider whose issuer serves one tenant only, with the tenant
+    /// unit's name (a GitHub enterprise's own issuer: `repo:*` there stays in the enterprise).
+    pub per_tenant_prefixes: &'static [(&'static str, &'static str)],
+    /// A member every group has, by the provider's own rules (Kubernetes creates a `default`
+    /// service account in every namespace): a subject open on the group's members admits it.
+    pub member_of_every_group: Option<(&'static str, &'static str)>,
+    /// Claims that name what runs, not who calls it (GitHub's `job_workflow_ref`: the called
+    /// reusable workflow): a condition on them alone lets every caller in.
+    pub caller_free_claims: &'static [&'static str],
+    /// A multivalued claim that tells guest identities from signed-in ones, with the value
+    /// that means signed in (Cognito identity pools' `amr`, `authenticated`).
+    pub guest_guard: Option<(&'static str, &'static str)>,
 }
 
 /// Claims every OpenID Connect ID token carries (OpenID Connect Core 1.0, section 2).

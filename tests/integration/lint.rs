@@ -9,18 +9,46 @@ use crate::common;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Case {
-    description: String,
-    policy: Option<Value>,
-    policy_file: Option<String>,
-    expect: Vec<Expected>,
+pub struct Case {
+    pub description: String,
+    pub policy: Option<Value>,
+    pub policy_file: Option<String>,
+    /// The page the policy comes from (required in `recommended/`).
+    pub source: Option<String>,
+    /// A `rolecall.toml` the case is linted with.
+    pub config: Option<String>,
+    /// The rule a `broad/` case is there for: it must report at warning or error.
+    pub flags: Option<String>,
+    pub expect: Vec<Expected>,
 }
 
 #[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-struct Expected {
-    rule: String,
-    severity: String,
+pub struct Expected {
+    pub rule: String,
+    pub severity: String,
+}
+
+/// The policy text of a case, read from `file`'s folder when it names a `policy_file`.
+pub fn case_text(case: &Case, file: &std::path::Path) -> Option<String> {
+    match (&case.policy, &case.policy_file) {
+        (Some(v), None) => Some(serde_json::to_string_pretty(v).unwrap()),
+        (None, Some(f)) => Some(std::fs::read_to_string(file.parent().unwrap().join(f)).unwrap()),
+        _ => None,
+    }
+}
+
+/// Lint a case's policy with its configuration, as the CLI would with `--config`.
+pub fn case_findings(case: &Case, text: &str, origin: &str) -> Vec<Finding> {
+    let Some(toml) = &case.config else {
+        return findings_for(text, origin);
+    };
+    let config = lint::config_file::parse(toml, |id| lint::rule(id).is_some())
+        .unwrap_or_else(|e| panic!("{origin}: bad configuration: {e}"));
+    match rolecall::policy::parse(text) {
+        Ok(p) => lint::lint(&p, &config, origin),
+        Err(e) => lint::invalid(&e),
+    }
 }
 
 /// Lint a policy text as the CLI would: parse errors become findings.
@@ -88,15 +116,11 @@ fn every_lint_case_matches_and_every_witness_is_admitted() {
             }
         };
         assert!(!case.description.is_empty());
-        let text = match (&case.policy, &case.policy_file) {
-            (Some(v), None) => serde_json::to_string_pretty(v).unwrap(),
-            (None, Some(f)) => std::fs::read_to_string(file.parent().unwrap().join(f)).unwrap(),
-            _ => {
-                failures.push(format!("{rel}: exactly one of policy / policy_file"));
-                continue;
-            }
+        let Some(text) = case_text(&case, file) else {
+            failures.push(format!("{rel}: exactly one of policy / policy_file"));
+            continue;
         };
-        let found = findings_for(&text, &rel);
+        let found = case_findings(&case, &text, &rel);
         let mut got: Vec<Expected> = found
             .iter()
             .map(|f| Expected {

@@ -36,6 +36,8 @@ mod listing;
 mod malformed;
 /// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
 mod pipe;
+/// Quiet on the policies the providers recommend, loud on over-broad and broken ones.
+mod precision;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.

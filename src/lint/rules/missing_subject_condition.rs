@@ -17,10 +17,24 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
         for p in &view.providers {
+            // Claims that name what runs, not who calls it, identify no caller either.
+            let caller_free = |claim: &str| {
+                p.profile.is_some_and(|pr| {
+                    pr.caller_free_claims
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(claim))
+                })
+            };
             let identifies = view.on_provider(p).any(|c| {
                 restricts(c)
+                    && claim_of(&c.key_lower, &p.prefix_lower).is_some_and(|claim| {
+                        claim != "aud" && claim != "oaud" && claim != "azp" && !caller_free(&claim)
+                    })
+            });
+            let pinned_run: Option<&crate::policy::Condition> = view.on_provider(p).find(|c| {
+                restricts(c)
                     && claim_of(&c.key_lower, &p.prefix_lower)
-                        .is_some_and(|claim| claim != "aud" && claim != "oaud" && claim != "azp")
+                        .is_some_and(|claim| caller_free(&claim))
             });
             let any_sub = view.on_claim(p, "sub").next().is_some();
             if identifies || any_sub {
@@ -42,7 +56,21 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             };
             let Some(witness) = witness else { continue };
             let name = p.profile.map_or("this provider", |pr| pr.name);
-            let (severity, message) = if shared {
+            let (severity, message) = if let Some(c) = pinned_run {
+                // The called workflow may be public: then callers come from any owner.
+                (
+                    Severity::Warning,
+                    format!(
+                        "every repository that can call the workflow `{}` can assume this \
+                         role (in any organization when that workflow's repository is public): \
+                         `{}` names what runs, not who calls it, and there is no condition on \
+                         `{}:sub`",
+                        c.values.first().map_or("", |v| v.raw.as_str()),
+                        c.key,
+                        p.prefix
+                    ),
+                )
+            } else if shared {
                 (
                     Severity::Error,
                     format!(

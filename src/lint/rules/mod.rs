@@ -2,10 +2,13 @@
 
 pub mod account_root_principal;
 pub mod action_principal_mismatch;
+pub mod any_namespace_subject;
 pub mod any_ref_subject;
 pub mod cross_tenant_subject;
 pub mod duplicate_sid;
 pub mod fail_open_condition;
+pub mod guest_identities_admitted;
+pub mod ineffective_condition_value;
 pub mod invalid_policy_document;
 pub mod key_prefix_mismatch;
 pub mod malformed_principal;
@@ -20,6 +23,7 @@ pub mod ref_type_wildcard;
 pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
+pub mod undeclared_issuer;
 pub mod unexposed_claim_condition;
 pub mod unguarded_service_principal;
 pub mod unmatchable_subject;

@@ -9,7 +9,7 @@ use crate::lint::{LintContext, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "mutable-subject-name",
-    summary: "a GitHub or GitLab `sub` pins the repository or project by name only: names can be re-registered",
+    summary: "a GitHub, GitLab or HCP Terraform `sub` pins the repository or project by name only: names can be re-registered",
     severity: Severity::Note,
     doc: include_str!("../../../rules/mutable-subject-name.md"),
     check,
@@ -43,6 +43,16 @@ const NAMINGS: &[Naming] = &[
         fix: "add",
         id_key: "project_id",
     },
+    // HCP Terraform's `sub` holds only display names, and AWS exposes no immutable id for it:
+    // the note stands for the risk, with nothing to add.
+    Naming {
+        profile: "hcp-terraform",
+        id_claims: &[],
+        by_name: terraform_by_name,
+        what: "the organization, project and workspace by display name",
+        fix: "",
+        id_key: "",
+    },
 ];
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
@@ -55,7 +65,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 continue;
             };
             // Only where AWS lets a policy pin the id instead (gitlab.com, not self-managed).
-            if !p.claims.exposes(naming.id_key) {
+            if !naming.id_key.is_empty() && !p.claims.exposes(naming.id_key) {
                 continue;
             }
             let pinned_by_id = view.on_provider(p).any(|c| {
@@ -88,10 +98,16 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                         first.raw, naming.what
                     ),
                 )
-                .help(format!(
-                    "{} a `StringEquals` condition on `{}:{}`",
-                    naming.fix, p.prefix, naming.id_key
-                ));
+                .help(if naming.id_key.is_empty() {
+                    "AWS exposes no immutable id for this provider: keep the names from being \
+                     given up (renamed or deleted) while this role trusts them"
+                        .to_string()
+                } else {
+                    format!(
+                        "{} a `StringEquals` condition on `{}:{}`",
+                        naming.fix, p.prefix, naming.id_key
+                    )
+                });
             report.push(finding);
         }
     }
@@ -114,4 +130,11 @@ fn github_by_name(raw: &str) -> bool {
     owner_repo.contains('/')
         && !owner_repo.contains('@')
         && owner.chars().any(|c| c != '*' && c != '?')
+}
+
+/// An HCP Terraform subject with a named organization: `organization:<org>:...`.
+fn terraform_by_name(raw: &str) -> bool {
+    raw.strip_prefix("organization:")
+        .and_then(|rest| rest.split(':').next())
+        .is_some_and(|org| org.chars().any(|c| c != '*' && c != '?'))
 }

@@ -4,11 +4,14 @@
 //! that value and, when every value is like that, the statement never applies: the role is
 //! locked and the intent hidden.
 //!
-//! Only providers whose subject has one documented, fixed grammar are judged; GitHub (custom
-//! templates), GitLab (configurable components), Jenkins (claim templates) and the providers
-//! whose format is inferred are not, since a value unknown to the built-in forms may still be
-//! real there. The decision is exact (see `lint::shape`): a value is flagged only when no
-//! string matches both it and a form of the grammar.
+//! Providers whose subject has one documented, fixed grammar are judged against it. GitHub and
+//! GitLab, whose subject a repository or project can reconfigure, are judged against their
+//! classic format, the documented custom templates and the templates declared in
+//! `rolecall.toml` (not the ones read off the value itself): a value that fits none of them is
+//! flagged, and the message names the template to declare if the repository really uses one.
+//! Jenkins (claim templates) and the providers whose format is inferred are not judged. The
+//! decision is exact (see `lint::shape`): a value is flagged only when no string matches both
+//! it and a form of the grammar.
 
 use crate::lint::context::restricts;
 use crate::lint::shape::{self, Glob};
@@ -27,6 +30,8 @@ pub const RULE: Rule = Rule {
 const FIXED_GRAMMAR: &[&str] = &[
     "bitbucket",
     "buildkite",
+    "github",
+    "gitlab",
     "circleci",
     "eks-irsa",
     "hcp-terraform",
@@ -40,6 +45,10 @@ const FIXED_GRAMMAR: &[&str] = &[
 /// space and stack ids (slugs). Elsewhere a field may hold anything.
 const SEPARATOR_FREE_FIELDS: &[(&str, char)] = &[
     ("eks-irsa", ':'),
+    // Git ref, owner, repository and project names never hold `:`; GitHub escapes it in
+    // custom-template claim values (`production%3Aeastus`).
+    ("github", ':'),
+    ("gitlab", ':'),
     ("hcp-terraform", ':'),
     ("spacelift", ':'),
 ];
@@ -47,7 +56,13 @@ const SEPARATOR_FREE_FIELDS: &[(&str, char)] = &[
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for view in &ctx.statements {
         for provider in &view.providers {
-            let Some(profile) = provider.profile else {
+            // The declared profile, without the templates read off this statement's values.
+            let Some(profile) = ctx
+                .config
+                .resolve(provider.prefix)
+                .map(|(profile, _)| profile)
+                .or(provider.profile)
+            else {
                 continue;
             };
             if !FIXED_GRAMMAR.contains(&profile.id) {
@@ -92,24 +107,57 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     } else {
                         "this value never matches"
                     };
+                    let forms = if CONFIGURABLE.contains(&profile.id) {
+                        "the classic subject format, the documented custom templates or a \
+                         template declared in rolecall.toml, so, unless the repository sets a \
+                         subject template that is not declared,"
+                    } else {
+                        "the provider's subject forms, so"
+                    };
                     let finding = report
                         .finding(
                             &v.loc,
                             format!(
-                                "no {} token has a `sub` like `{}`: it fits none of the \
-                                 provider's subject forms, so {consequence}",
+                                "no {} token has a `sub` like `{}`: it fits none of {forms} \
+                                 {consequence}",
                                 profile.name, v.raw
                             ),
                         )
                         .related(c.key_loc.clone(), "the `sub` condition")
-                        .help(format!(
-                            "write the value in the provider's format, e.g. `{example}`"
-                        ));
+                        .help(help(profile.id, provider.prefix, &v.raw, &example));
                     report.push(finding);
                 }
             }
         }
     }
+}
+
+/// Providers whose subject a repository or project can reconfigure.
+const CONFIGURABLE: &[&str] = &["github", "gitlab"];
+
+/// How to fix the value: the template to declare when it reads as GitHub `key:value` pairs of
+/// real claim names, else the provider's format.
+fn help(id: &str, prefix: &str, raw: &str, example: &str) -> String {
+    if id == "github" {
+        if let Some(keys) = crate::providers::github_templates_of(raw).first() {
+            let keys: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
+            return format!(
+                "if the repository uses a custom subject template, declare it in \
+                 rolecall.toml:\n[[provider]]\nkind = \"github\"\nissuer = \"{prefix}\"\n\
+                 include_claim_keys = [{}]\notherwise write the value as `repo:<owner>/<repo>:` \
+                 and one context, e.g. `{example}`",
+                keys.join(", ")
+            );
+        }
+    }
+    if id == "gitlab" {
+        return format!(
+            "write the value as `project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>`, \
+             e.g. `{example}` (a project that sets `ci_id_token_sub_claim_components` has its own \
+             format: rolecall cannot read it yet)"
+        );
+    }
+    format!("write the value in the provider's format, e.g. `{example}`")
 }
 
 fn separator_free(id: &str) -> Option<char> {

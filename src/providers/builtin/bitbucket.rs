@@ -89,4 +89,8 @@ pub const PROFILE: Profile = Profile {
     ],
     // The environment segment of `sub` and the claim both exist only for deployment steps.
     implied_by_subject: &[("environment", "deploymentEnvironmentUuid")],
+    per_tenant_prefixes: &[],
+    member_of_every_group: None,
+    caller_free_claims: &[],
+    guest_guard: None,
 };

@@ -112,4 +112,8 @@ pub const PROFILE: Profile = Profile {
         "agent_id",
     ],
     implied_by_subject: &[],
+    per_tenant_prefixes: &[],
+    member_of_every_group: None,
+    caller_free_claims: &[],
+    guest_guard: None,
 };

@@ -91,4 +91,8 @@ pub const PROFILE: Profile = Profile {
     // OpenID Connect requires, all may be absent (the safe reading).
     always_present: &[],
     implied_by_subject: &[],
+    per_tenant_prefixes: &[],
+    member_of_every_group: None,
+    caller_free_claims: &[],
+    guest_guard: None,
 };

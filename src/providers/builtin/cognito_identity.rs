@@ -35,4 +35,8 @@ pub const PROFILE: Profile = Profile {
     // `amr` is left out: the facts treat it as possibly absent (`ForAllValues` on it fails open).
     always_present: &[],
     implied_by_subject: &[],
+    per_tenant_prefixes: &[],
+    member_of_every_group: None,
+    caller_free_claims: &[],
+    guest_guard: Some(("amr", "authenticated")),
 };

@@ -188,4 +188,12 @@ pub const PROFILE: Profile = Profile {
         ("job_workflow_ref", "job_workflow_ref"),
         ("enterprise_id", "enterprise_id"),
     ],
+    per_tenant_prefixes: &[
+        ("token.actions.githubusercontent.com/*", "GitHub enterprise"),
+        ("token.actions.*.ghe.com", "GitHub enterprise"),
+        ("github.com/enterprises/*", "GitHub enterprise"),
+    ],
+    member_of_every_group: None,
+    caller_free_claims: &["job_workflow_ref"],
+    guest_guard: None,
 };

@@ -131,4 +131,8 @@ pub const PROFILE: Profile = Profile {
     // reading) until the facts settle them.
     always_present: &[],
     implied_by_subject: &[],
+    per_tenant_prefixes: &[],
+    member_of_every_group: None,
+    caller_free_claims: &[],
+    guest_guard: None,
 };

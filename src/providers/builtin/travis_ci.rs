@@ -17,4 +17,8 @@ pub const PROFILE: Profile = Profile {
     // No OIDC documentation was found: nothing beyond the claims OpenID Connect requires.
     always_present: &[],
     implied_by_subject: &[],
+    per_tenant_prefixes: &[],
+    member_of_every_group: None,
+    caller_free_claims: &[],
+    guest_guard: None,
 };

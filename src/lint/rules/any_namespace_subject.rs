@@ -1,0 +1,68 @@
+//! A `sub` value that names the project (a Kubernetes service account) but leaves its group
+//! (the namespace) open, on a per-tenant issuer: `system:serviceaccount:*:deployer`. Whoever can
+//! create a namespace, and a service account of that name in it, gets in.
+
+use super::{sub_value_loc, witness_sub, words};
+use crate::lint::breadth::keeps;
+use crate::lint::witness::{self, Candidate, Target};
+use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::providers::Role;
+
+pub const RULE: Rule = Rule {
+    id: "any-namespace-subject",
+    summary: "the `sub` condition names the service account but admits it in any namespace",
+    severity: Severity::Warning,
+    doc: include_str!("../../../rules/any-namespace-subject.md"),
+    check,
+};
+
+fn check(ctx: &LintContext<'_>, report: &mut Report) {
+    for (s, view) in ctx.statements.iter().enumerate() {
+        for (i, p) in view.providers.iter().enumerate() {
+            let Some(profile) = p.profile else { continue };
+            // Only where groups are the provider's own unit inside one tenant (no tenant field).
+            let has = |r: Role| {
+                profile
+                    .subject
+                    .iter()
+                    .any(|f| f.fields().any(|x| x.role == r))
+            };
+            if p.is_shared() || has(Role::Tenant) || !has(Role::Group) {
+                continue;
+            }
+            // A wider breach is its own rule's finding.
+            if ctx
+                .breadth(s, i)
+                .is_some_and(|b| b.tenant_wide.is_some() || b.cross_tenant.is_some())
+            {
+                continue;
+            }
+            let same_project = |c: &Candidate| keeps(c, &[Role::Project]);
+            let target = Target::roles(&[Role::Group]);
+            let Some(w) = witness::subject_where(ctx, view, p, &target, &same_project) else {
+                continue;
+            };
+            let sub = witness_sub(&w).to_string();
+            let loc = sub_value_loc(view, p, &sub);
+            let group = words::noun(profile, Role::Group).unwrap_or_else(|| "group".into());
+            let project = words::project(p);
+            let finding = report
+                .finding(
+                    &loc,
+                    format!(
+                        "this `sub` condition admits the {project} in any {group} of the {}: \
+                         whoever can create a {group} and a {project} of that name gets in \
+                         (`{sub}` matches it)",
+                        p.tenant_unit()
+                    ),
+                )
+                .help(format!("name the {group}, as in `{}`", example(profile)))
+                .witness(Some(w));
+            report.push(finding);
+        }
+    }
+}
+
+fn example(profile: &crate::providers::Profile) -> String {
+    words::pinned_example(profile).unwrap_or_default()
+}
