@@ -2,5 +2,6 @@
 //! documents from here; a new input format is one new reader.
 
 mod found;
+pub mod terraform_hcl;
 
 pub use found::{Found, InlineIgnore, Placeholder, ReadError, ReadOutput, SourceFile};

@@ -30,3 +30,5 @@ mod malformed;
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
 mod rules;
+/// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
+mod source_hcl;
