@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 src="$root/corpus"
 out="$here/corpus"
-mkdir -p "$out/parse_policy" "$out/matcher" "$out/token_decode" "$out/check" "$out/lint"
+mkdir -p "$out/parse_policy" "$out/matcher" "$out/token_decode" "$out/check" "$out/lint" "$out/terraform_hcl"
 
 seed() { # seed <target> <name>  (content on stdin)
     cat > "$out/$1/$2"
@@ -90,6 +90,11 @@ m eks 'system:serviceaccount:payments:*' 'system:serviceaccount:payments:invoice
 m patho '*a*a*a*a*a*a?b*' 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab'
 m unicode 'a?b*é' 'a😀bxé'
 
-for t in parse_policy matcher token_decode check lint; do
+# terraform_hcl: every Terraform fixture.
+find "$src/sources/terraform" -name '*.tf' 2>/dev/null | while read -r f; do
+    seed terraform_hcl "$(echo "${f#"$src"/sources/terraform/}" | tr / -)" < "$f"
+done
+
+for t in parse_policy matcher token_decode check lint terraform_hcl; do
     echo "$t: $(ls "$out/$t" | wc -l) inputs in $out/$t"
 done

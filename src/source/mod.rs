@@ -4,5 +4,6 @@
 pub mod cloudformation;
 mod found;
 pub mod terraform_plan;
+pub mod terraform_hcl;
 
 pub use found::{Found, InlineIgnore, Placeholder, ReadError, ReadOutput, SourceFile};

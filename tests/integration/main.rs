@@ -56,3 +56,5 @@ mod token_alg;
 mod source_cfn;
 /// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.
 mod witness_dir;
+/// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
+mod source_hcl;

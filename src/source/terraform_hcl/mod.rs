@@ -1,0 +1,428 @@
+//! Terraform HCL (`.tf` files), read without running terraform.
+//!
+//! [`read_roots`] takes the `.tf` files discovery found, groups them by directory (one
+//! directory is one module), follows local `module { source = "./x" }` calls with the call's
+//! arguments bound to the module's variables, and hands back every `aws_iam_role`'s
+//! `assume_role_policy` as a located JSON tree: written as `jsonencode({...})`, a heredoc, a
+//! string, or `data.aws_iam_policy_document.X.json` (rendered as the AWS provider renders it,
+//! see [`policy_document`]). A directory another directory calls is read as that call's
+//! module, not linted again on its own; a module directory nobody calls is a root, with its
+//! variables' defaults.
+//!
+//! `.tf.json` (Terraform's JSON syntax) is not read here.
+
+mod eval;
+mod instances;
+mod modules;
+mod parse;
+mod policy_document;
+mod value;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::Block;
+
+use eval::{err, span_of, Bound, Env, Scope, MAX_REFERENCE_DEPTH};
+use modules::{dir_of, label, ModuleSrc};
+use value::{parse_json_text, VKind, Val};
+
+use crate::json::MAX_DEPTH;
+use crate::source::{Found, ReadError, ReadOutput, SourceFile};
+
+/// Most module directories one read follows (each call to a directory not given is read
+/// from disk).
+const MAX_MODULES: usize = 1_000;
+
+/// Whether a `.tf` text is worth reading: it declares a role, a policy document, or calls a
+/// local module (whose roles are then read with the call's arguments).
+pub fn sniff(text: &str) -> bool {
+    block_with_label(text, "resource", "\"aws_iam_role\"")
+        || block_with_label(text, "data", "\"aws_iam_policy_document\"")
+        || calls_local_module(text)
+}
+
+fn block_with_label(text: &str, ident: &str, label: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), label.as_bytes()).any(|i| {
+        text.get(..i)
+            .map(str::trim_end)
+            .is_some_and(|before| before.ends_with(ident))
+    })
+}
+
+fn calls_local_module(text: &str) -> bool {
+    text.contains("module")
+        && memchr::memmem::find_iter(text.as_bytes(), b"source").any(|i| {
+            let rest = text.get(i + "source".len()..).unwrap_or("").trim_start();
+            rest.strip_prefix('=')
+                .map(str::trim_start)
+                .is_some_and(|r| r.starts_with("\"./") || r.starts_with("\"../"))
+        })
+}
+
+/// Read the `.tf` files `paths` (and the local modules they call).
+pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
+    let mut files: Vec<SourceFile> = Vec::new();
+    let mut errors: Vec<ReadError> = Vec::new();
+    let mut mods: Vec<ModuleSrc> = Vec::new();
+    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+
+    let mut given: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for p in paths {
+        given
+            .entry(dir_of(p))
+            .or_default()
+            .insert(modules::normalize(p));
+    }
+    let load = |dir: &Path,
+                paths: &mut dyn Iterator<Item = PathBuf>,
+                files: &mut Vec<SourceFile>,
+                errors: &mut Vec<ReadError>| {
+        let mut m = ModuleSrc {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+        };
+        for p in paths {
+            let parsed = parse::read(&p, files.len());
+            let index = files.len();
+            files.push(parsed.file);
+            match parsed.body {
+                Ok(body) => m.files.push((index, body)),
+                Err(e) => errors.push(e),
+            }
+        }
+        m
+    };
+    for (dir, ps) in &given {
+        let m = load(dir, &mut ps.iter().cloned(), &mut files, &mut errors);
+        by_dir.insert(dir.clone(), mods.len());
+        mods.push(m);
+    }
+    // Called modules discovery did not list are read from disk.
+    let mut i = 0;
+    while let Some(m) = mods.get(i) {
+        let targets: Vec<PathBuf> = m.calls().into_iter().map(|(_, _, t)| t).collect();
+        for t in targets {
+            if by_dir.contains_key(&t) || mods.len() >= MAX_MODULES {
+                continue;
+            }
+            let m = load(
+                &t,
+                &mut modules::tf_files(&t).into_iter(),
+                &mut files,
+                &mut errors,
+            );
+            by_dir.insert(t, mods.len());
+            mods.push(m);
+        }
+        i += 1;
+    }
+
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    for m in &mods {
+        for (_, _, t) in m.calls() {
+            if t != m.dir {
+                called.insert(t);
+            }
+        }
+    }
+    let mut reader = Reader {
+        files: &files,
+        mods: &mods,
+        by_dir: &by_dir,
+        found: Vec::new(),
+        errors,
+        reported: HashSet::new(),
+        instantiated: HashSet::new(),
+    };
+    let roots: Vec<usize> = given
+        .keys()
+        .filter(|d| !called.contains(*d))
+        .filter_map(|d| by_dir.get(d).copied())
+        .collect();
+    for m in roots {
+        reader.instantiate(m, String::new(), HashMap::new(), 0);
+    }
+    // Directories only reachable through a cycle of calls are roots too.
+    let rest: Vec<usize> = given
+        .keys()
+        .filter_map(|d| by_dir.get(d).copied())
+        .filter(|m| !reader.instantiated.contains(m))
+        .collect();
+    for m in rest {
+        reader.instantiate(m, String::new(), HashMap::new(), 0);
+    }
+    let (found, errors) = (reader.found, reader.errors);
+    ReadOutput {
+        files,
+        found,
+        errors,
+    }
+}
+
+struct Reader<'a> {
+    files: &'a [SourceFile],
+    mods: &'a [ModuleSrc],
+    by_dir: &'a HashMap<PathBuf, usize>,
+    found: Vec<Found>,
+    errors: Vec<ReadError>,
+    /// Errors already reported (a module called twice has its cycles once).
+    reported: HashSet<(usize, usize, &'static str)>,
+    instantiated: HashSet<usize>,
+}
+
+impl Reader<'_> {
+    fn report(&mut self, e: ReadError) {
+        if self.reported.insert((e.file, e.span.start, e.code)) {
+            self.errors.push(e);
+        }
+    }
+
+    fn instantiate(
+        &mut self,
+        m: usize,
+        prefix: String,
+        vars: HashMap<String, Bound>,
+        depth: usize,
+    ) {
+        let Some(module) = self.mods.get(m) else {
+            return;
+        };
+        self.instantiated.insert(m);
+        let scope = Scope::new(self.files, module, vars);
+        for (f, b) in module.blocks("resource") {
+            if let (Some("aws_iam_role"), Some(name)) = (label(b, 0), label(b, 1)) {
+                self.roles(&scope, f, b, &format!("{prefix}aws_iam_role.{name}"));
+            }
+        }
+        for (f, b, target) in module.calls() {
+            let Some(&callee) = self.by_dir.get(&target) else {
+                continue;
+            };
+            let name = label(b, 0).unwrap_or("");
+            if depth >= MAX_REFERENCE_DEPTH {
+                self.report(err(
+                    f,
+                    span_of(b),
+                    "module-cycle",
+                    format!("module.{name} nests modules deeper than {MAX_REFERENCE_DEPTH} levels"),
+                ));
+                continue;
+            }
+            scope.reset_budget();
+            let instances = match instances::expand(&scope, f, b, "unexpanded-module") {
+                Ok(i) => i,
+                Err(e) => {
+                    self.report(e);
+                    continue;
+                }
+            };
+            for (suffix, env) in instances {
+                let vars = self.arguments(&scope, f, b, &env);
+                self.instantiate(
+                    callee,
+                    format!("{prefix}module.{name}{suffix}."),
+                    vars,
+                    depth + 1,
+                );
+            }
+        }
+        scope.check_locals();
+        let cycles: Vec<ReadError> = scope.cycles.borrow().clone();
+        for e in cycles {
+            self.report(e);
+        }
+    }
+
+    /// A module call's arguments, evaluated in the caller: the callee's variables.
+    fn arguments(
+        &mut self,
+        scope: &Scope<'_>,
+        f: usize,
+        b: &Block,
+        env: &Env,
+    ) -> HashMap<String, Bound> {
+        const META: &[&str] = &[
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "providers",
+            "depends_on",
+        ];
+        let mut vars = HashMap::new();
+        for a in b.body.attributes() {
+            let key = a.key.as_str();
+            if META.contains(&key) {
+                continue;
+            }
+            scope.reset_budget();
+            let val = match scope.eval(f, &a.value, env) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.report(e);
+                    Val::unknown(span_of(&a.value), scope.source(f, &span_of(&a.value)))
+                }
+            };
+            vars.insert(key.to_string(), Bound { file: f, val });
+        }
+        vars
+    }
+
+    fn roles(&mut self, scope: &Scope<'_>, f: usize, b: &Block, address: &str) {
+        scope.reset_budget();
+        let instances = match instances::expand(scope, f, b, "unexpanded-resource") {
+            Ok(i) => i,
+            Err(e) => {
+                self.push_err(address.to_string(), f, b, e);
+                return;
+            }
+        };
+        for (suffix, env) in instances {
+            scope.reset_budget();
+            let address = format!("{address}{suffix}");
+            match document(scope, f, b, &env) {
+                Ok((bound, labels)) => {
+                    let mut placeholders = Vec::new();
+                    let tree = bound.val.to_node(&mut placeholders);
+                    let span = if bound.file == f {
+                        span_of(b)
+                    } else {
+                        bound.val.span.clone()
+                    };
+                    self.found.push(Found {
+                        file: bound.file,
+                        address,
+                        span,
+                        tree: Ok(tree),
+                        placeholders,
+                        ignores: Vec::new(),
+                        labels,
+                        before: None,
+                    });
+                }
+                Err(e) => self.push_err(address, f, b, e),
+            }
+        }
+    }
+
+    fn push_err(&mut self, address: String, f: usize, b: &Block, e: ReadError) {
+        self.reported.insert((e.file, e.span.start, e.code));
+        let span = if e.file == f {
+            span_of(b)
+        } else {
+            e.span.clone()
+        };
+        self.found.push(Found {
+            file: e.file,
+            address,
+            span,
+            tree: Err(e),
+            placeholders: Vec::new(),
+            ignores: Vec::new(),
+            labels: Vec::new(),
+            before: None,
+        });
+    }
+}
+
+/// A role's trust policy as a value, in the file the document is written in.
+fn document(
+    scope: &Scope<'_>,
+    f: usize,
+    b: &Block,
+    env: &Env,
+) -> Result<(Bound, Vec<(String, String)>), ReadError> {
+    let Some(attr) = b.body.get_attribute("assume_role_policy") else {
+        return Err(err(
+            f,
+            span_of(b),
+            "missing-policy",
+            "the role has no assume_role_policy",
+        ));
+    };
+    let mut labels = Vec::new();
+    let mut bound = None;
+    if let Expression::Traversal(t) = &attr.value {
+        let is_doc = matches!(&t.expr, Expression::Variable(v) if v.as_str() == "data")
+            && matches!(t.operators.first().map(|o| o.value()), Some(hcl_edit::expr::TraversalOperator::GetAttr(a)) if a.as_str() == "aws_iam_policy_document");
+        if is_doc {
+            if let Some(d) = scope.doc_ref(f, t, env)? {
+                let what = scope.source(f, &span_of(&attr.value));
+                labels.push((
+                    "policy-document".to_string(),
+                    what.trim_end_matches(".json").to_string(),
+                ));
+                bound = Some(Bound {
+                    file: d.file,
+                    val: Val::new(d.val.span.clone(), VKind::Json(Box::new(d.val))),
+                });
+            }
+        }
+    }
+    let bound = match bound {
+        Some(b) => b,
+        None => Bound {
+            file: f,
+            val: scope.eval(f, &attr.value, env)?,
+        },
+    };
+    let file = bound.file;
+    let val = match bound.val.kind {
+        VKind::Json(v) => *v,
+        VKind::Object(_) => bound.val,
+        VKind::Str(t) => parse_json_text(&t).map_err(|(m, s)| err(file, s, "invalid-json", format!("assume_role_policy: {m}")))?,
+        VKind::Unknown(what) => {
+            return Err(err(
+                file,
+                bound.val.span,
+                "unresolved-policy",
+                format!("assume_role_policy is `{what}`, which rolecall cannot resolve without running terraform"),
+            ))
+        }
+        _ => return Err(err(file, bound.val.span, "invalid-policy", "assume_role_policy must be a JSON policy document")),
+    };
+    if val.depth() > MAX_DEPTH {
+        return Err(err(
+            file,
+            val.span,
+            "too-deep",
+            format!("the policy nests deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    Ok((Bound { file, val }, labels))
+}
+
+/// Parse one `.tf` text on its own as a root module (the fuzz target's entry point: no disk).
+pub fn read_text(path: &Path, bytes: Vec<u8>) -> ReadOutput {
+    let parsed = parse::parse_bytes(path, bytes, 0);
+    let mut errors = Vec::new();
+    let mut m = ModuleSrc {
+        dir: dir_of(path),
+        files: Vec::new(),
+    };
+    match parsed.body {
+        Ok(body) => m.files.push((0, body)),
+        Err(e) => errors.push(e),
+    }
+    let files = vec![parsed.file];
+    let mods = vec![m];
+    let by_dir = HashMap::new();
+    let mut reader = Reader {
+        files: &files,
+        mods: &mods,
+        by_dir: &by_dir,
+        found: Vec::new(),
+        errors,
+        reported: HashSet::new(),
+        instantiated: HashSet::new(),
+    };
+    reader.instantiate(0, String::new(), HashMap::new(), 0);
+    let (found, errors) = (reader.found, reader.errors);
+    ReadOutput {
+        files,
+        found,
+        errors,
+    }
+}

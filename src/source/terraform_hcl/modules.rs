@@ -1,0 +1,102 @@
+//! Terraform modules: a directory's `.tf` files, and the local `module` calls between them.
+
+use std::path::{Component, Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+
+/// One module: a directory and its parsed files (index into `ReadOutput::files`, body).
+pub struct ModuleSrc {
+    pub dir: PathBuf,
+    pub files: Vec<(usize, Body)>,
+}
+
+impl ModuleSrc {
+    /// Every top-level block named `ident`, with its file.
+    pub fn blocks<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = (usize, &'a Block)> + 'a {
+        self.files
+            .iter()
+            .flat_map(move |(f, body)| body.get_blocks(ident).map(move |b| (*f, b)))
+    }
+
+    /// Local module calls: (file, block, the called directory).
+    pub fn calls(&self) -> Vec<(usize, &Block, PathBuf)> {
+        self.blocks("module")
+            .filter_map(|(f, b)| local_source(b).map(|s| (f, b, normalize(&self.dir.join(s)))))
+            .collect()
+    }
+}
+
+/// A block's first label (`resource "aws_iam_role" "x"` → `aws_iam_role`).
+pub fn label(block: &Block, i: usize) -> Option<&str> {
+    block.labels.get(i).map(|l| l.as_str())
+}
+
+/// The `source` of a `module` block when it is a local path (`./x`, `../x`), which Terraform
+/// reads from disk; registry and remote sources are not followed.
+pub fn local_source(block: &Block) -> Option<&str> {
+    let source = block.body.get_attribute("source")?;
+    let Expression::String(s) = &source.value else {
+        return None;
+    };
+    let s = s.value().as_str();
+    (s.starts_with("./") || s.starts_with("../")).then_some(s)
+}
+
+/// A path with `.` and `..` folded away, without touching the file system (a module's
+/// directory is compared with the directories discovery gave).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The module's directory for a file path.
+pub fn dir_of(path: &Path) -> PathBuf {
+    normalize(path.parent().unwrap_or(Path::new("")))
+}
+
+/// `.tf` files of a directory on disk, sorted (for a called module discovery did not list).
+pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf"))
+        })
+        .map(|p| dir.join(p.file_name().unwrap_or_default()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_fold_dot_segments() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("./m")), PathBuf::from("m"));
+        assert_eq!(normalize(Path::new("../m")), PathBuf::from("../m"));
+    }
+}
