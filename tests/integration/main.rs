@@ -26,6 +26,8 @@ mod lint_cli;
 mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
+/// The diff corpus (`corpus/diff/`): verdicts and replayable witnesses.
+mod model_corpus;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
