@@ -50,7 +50,8 @@ pub fn claim_keys(principal: &str) -> BTreeSet<String> {
 /// Everything the conditions test.
 #[derive(Debug, Default)]
 pub struct Atoms {
-    /// String patterns per lowercased claim key.
+    /// String patterns per lowercased claim key; every claim key a condition names has an
+    /// entry, empty when only its presence is tested.
     pub strings: BTreeMap<String, Vec<Pat>>,
     pub nets: Vec<IpNet>,
     pub thresholds: Vec<Nanos>,
@@ -88,6 +89,10 @@ pub fn collect(policies: &[&Policy], principals: &[String]) -> Result<Atoms, Mod
                 if family == Family::Null {
                     if is_session_key(key) {
                         return Err(unsupported("a condition on a session-tag key", &c.key));
+                    }
+                    if claim_keys.contains(key) {
+                        // Presence is tested: the claim's fields need their absent class.
+                        atoms.strings.entry(c.key_lower.clone()).or_default();
                     }
                     continue;
                 }

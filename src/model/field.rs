@@ -98,7 +98,8 @@ pub fn classes(
             .into_iter()
             .map(|(_, v)| Class { value: Some(v) })
             .collect();
-        if field.optional {
+        // Absence matters only where a condition names one of the field's claims.
+        if field.optional && !occ.is_empty() {
             classes.push(Class { value: None });
         }
         out.push(classes);

@@ -10,7 +10,7 @@ use super::atoms::{self, claims_feeding, Atoms};
 use super::automaton::KeyAutomaton;
 use super::error::ModelError;
 use super::field;
-use super::identity::{self, Form, TPart};
+use super::identity::{self, Form};
 use crate::policy::{Policy, Principal, PrincipalKind};
 use crate::request::{self, key_prefix, ClaimSet, Request, RequestInput};
 use crate::timestamp::Nanos;
@@ -208,22 +208,25 @@ impl Space {
         Ok(total)
     }
 
-    /// Each claim's automaton: the patterns of every key the claim fills.
+    /// Each claim's automaton: the patterns of every key the claim fills; `None` when no
+    /// condition names those keys, so neither the claim's value nor its presence matters.
     fn automata(&self, form: &Form, prefix: &str, set: ClaimSet) -> Vec<Option<KeyAutomaton>> {
         form.claims
             .iter()
             .map(|c| {
                 let mut pats = Vec::new();
+                let mut named = false;
                 for claim in claims_feeding(set, &c.claim) {
                     if !set.exposes(&claim) {
                         continue;
                     }
                     let key = format!("{prefix}:{claim}").to_lowercase();
                     if let Some(p) = self.atoms.strings.get(&key) {
+                        named = true;
                         pats.extend(p.iter().cloned());
                     }
                 }
-                (!pats.is_empty()).then(|| KeyAutomaton::new(pats))
+                named.then(|| KeyAutomaton::new(pats))
             })
             .collect()
     }
@@ -312,24 +315,9 @@ fn session_claims(claims: &mut Map<String, Value>, tags: bool, source: bool) {
     }
 }
 
-/// The token's claims for one assignment of fields: a claim built from an absent field is
-/// absent.
+/// The token's claims for one assignment of fields.
 pub fn render(form: &Form, values: &[Option<&str>]) -> Map<String, Value> {
-    let mut out = Map::new();
-    'claims: for c in &form.claims {
-        let mut text = String::new();
-        for part in &c.parts {
-            match part {
-                TPart::Lit(s) => text.push_str(s),
-                TPart::Field(i) => match values.get(*i).copied().flatten() {
-                    Some(v) => text.push_str(v),
-                    None => continue 'claims,
-                },
-            }
-        }
-        out.insert(c.claim.clone(), Value::String(text));
-    }
-    out
+    form.render(values)
 }
 
 /// The form's words with this identity's values.

@@ -38,6 +38,8 @@ mod malformed;
 mod pipe;
 /// Quiet on the policies the providers recommend, loud on over-broad and broken ones.
 mod precision;
+/// The diff corpus (`corpus/diff/`): verdicts and replayable witnesses.
+mod model_corpus;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.

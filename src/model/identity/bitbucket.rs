@@ -1,6 +1,7 @@
 //! Bitbucket Pipelines: a token is one step of one repository of the workspace the issuer
-//! names, possibly deploying to one environment; ids are braced UUIDs; `aud` names the
-//! workspace by UUID. AWS exposes `aud` and `sub` only.
+//! names, possibly deploying to one environment; ids are braced UUIDs. `aud` names the
+//! workspace by default but a step can ask for other audiences, so it is a field of its own.
+//! AWS exposes `aud` and `sub` only.
 
 use super::{Domain, FieldSpec, Form, FormBuilder};
 
@@ -31,23 +32,12 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
             "{0badc0de-0000-4000-8000-0000000057e9}",
         )
     };
-    let workspace = || {
-        FieldSpec::new(
-            "workspace_uuid",
-            Domain::uuid(),
-            "922e118c-f34f-4226-a897-0e0afbec553d",
-            "0badc0de-0000-4000-8000-00000000a0a0",
-        )
-    };
-    let aud = "ari:cloud:bitbucket::workspace/{workspace_uuid}";
     vec![
         FormBuilder::new("step", "any step of repository `{repository}`")
             .field(repo())
             .field(step())
-            .field(workspace())
             .claim("iss", iss)
             .claim("sub", "{repository}:{step}")
-            .claim("aud", aud)
             .claim("repositoryUuid", "{repository}")
             .claim("stepUuid", "{step}")
             .build(),
@@ -58,10 +48,8 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
         .field(repo())
         .field(env())
         .field(step())
-        .field(workspace())
         .claim("iss", iss)
         .claim("sub", "{repository}:{environment}:{step}")
-        .claim("aud", aud)
         .claim("repositoryUuid", "{repository}")
         .claim("deploymentEnvironmentUuid", "{environment}")
         .claim("stepUuid", "{step}")

@@ -1,6 +1,7 @@
 //! CircleCI: the issuer names the organization (`oidc.circleci.com/org/{org}`), and so do the
-//! token's `sub` and `aud`: the same organization, always. A token is one job of one project
-//! run by one user; the v2 token also names the VCS origin and ref.
+//! token's `sub`: the same organization, always. A token is one job of one project
+//! run by one user; the v2 token also names the VCS origin and ref. `aud` is the organization
+//! by default, but a job can ask for another audience, so it is a field of its own.
 
 use super::{CharClass, Domain, FieldSpec, Form, FormBuilder};
 
@@ -33,7 +34,6 @@ pub(super) fn forms(iss: &str, prefix: &str) -> Vec<Form> {
             "sub",
             &format!("org/{org}/project/{{project}}/user/{{user}}"),
         )
-        .claim("aud", org)
         .claim("oidc.circleci.com/project-id", "{project}")
         .build();
     let v2 = base("v2", "jobs of project `{project}` from `{vcs_origin}` at `{vcs_ref}`")
@@ -56,7 +56,6 @@ pub(super) fn forms(iss: &str, prefix: &str) -> Vec<Form> {
                 "org/{org}/project/{{project}}/user/{{user}}/vcs-origin/{{vcs_origin}}/vcs-ref/{{vcs_ref}}"
             ),
         )
-        .claim("aud", org)
         .claim("oidc.circleci.com/project-id", "{project}")
         .claim("oidc.circleci.com/vcs-origin", "{vcs_origin}")
         .claim("oidc.circleci.com/vcs-ref", "{vcs_ref}")

@@ -85,6 +85,28 @@ pub struct Form {
     pub absent: Vec<String>,
 }
 
+impl Form {
+    /// The token's claims for one assignment of fields (in field order): a claim built from
+    /// an absent field is absent.
+    pub fn render(&self, values: &[Option<&str>]) -> serde_json::Map<String, serde_json::Value> {
+        let mut out = serde_json::Map::new();
+        'claims: for c in &self.claims {
+            let mut text = String::new();
+            for part in &c.parts {
+                match part {
+                    TPart::Lit(s) => text.push_str(s),
+                    TPart::Field(i) => match values.get(*i).copied().flatten() {
+                        Some(v) => text.push_str(v),
+                        None => continue 'claims,
+                    },
+                }
+            }
+            out.insert(c.claim.clone(), serde_json::Value::String(text));
+        }
+        out
+    }
+}
+
 /// A provider's identity model, for one issuer.
 #[derive(Debug, Clone)]
 pub struct IdentityModel {
