@@ -30,13 +30,15 @@ mod lint_cli;
 mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
+/// `rolecall policy`: every provider scope in every form, read back, linted, and proven by the model.
+mod policy_gen;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
 mod rules;
-/// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
-mod token_alg;
 /// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
 mod source_cfn;
+/// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
+mod token_alg;
 /// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.
 mod witness_dir;
