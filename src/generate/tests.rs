@@ -91,3 +91,62 @@ fn bad_inputs_are_errors_naming_the_flag() {
     };
     assert_eq!(generate(&gl).unwrap_err().input, "--project");
 }
+
+fn claims(json: &str) -> serde_json::Map<String, serde_json::Value> {
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn github_token_gives_its_environment_or_branch_and_keeps_immutable_ids() {
+    let c = claims(
+        r#"{"iss": "https://token.actions.githubusercontent.com", "repository": "acme/app",
+            "sub": "repo:acme@1234567/app@98765432:environment:prod", "environment": "prod",
+            "repository_owner_id": "1234567", "repository_id": "98765432", "ref": "refs/heads/main"}"#,
+    );
+    let i = intent_from_token(&c, TokenScope::Environment, "123456789012", false).unwrap();
+    let g = generate(&i).unwrap();
+    assert_eq!(
+        g.conditions[1].value,
+        "repo:acme@1234567/app@98765432:environment:prod"
+    );
+    // A job with an environment has an environment subject: a branch role would never match.
+    let e = intent_from_token(&c, TokenScope::Branch, "123456789012", false).unwrap_err();
+    assert!(e.message.contains("environment"), "{e}");
+    let e = intent_from_token(&c, TokenScope::Repository, "123456789012", false).unwrap_err();
+    assert!(e.message.contains("pull-request"), "{e}");
+}
+
+#[test]
+fn gitlab_token_gives_its_protected_branch_and_refuses_environment() {
+    let c = claims(
+        r#"{"iss": "https://gitlab.com", "project_path": "acme/api", "project_id": "4242",
+            "ref_type": "branch", "ref": "main", "ref_protected": "true", "environment": "prod"}"#,
+    );
+    let g = generate(&intent_from_token(&c, TokenScope::Branch, "123456789012", false).unwrap())
+        .unwrap();
+    let pairs: Vec<(&str, &str)> = g
+        .conditions
+        .iter()
+        .map(|c| (c.claim.as_str(), c.value.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("aud", "https://gitlab.com"),
+            ("sub", "project_path:acme/api:ref_type:branch:ref:main"),
+            ("project_id", "4242"),
+            ("ref_protected", "true"),
+        ]
+    );
+    let e = intent_from_token(&c, TokenScope::Environment, "123456789012", false).unwrap_err();
+    assert!(e.message.contains("environment"), "{e}");
+}
+
+#[test]
+fn unknown_issuer_and_missing_claims_are_errors() {
+    let c = claims(r#"{"iss": "https://example.com"}"#);
+    assert!(intent_from_token(&c, TokenScope::Repository, "123456789012", false).is_err());
+    let c = claims(r#"{"sub": "x"}"#);
+    let e = intent_from_token(&c, TokenScope::Repository, "123456789012", false).unwrap_err();
+    assert!(e.message.contains("`iss`"), "{e}");
+}
