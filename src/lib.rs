@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod generate;
 pub mod json;
 pub mod lint;
 pub mod model;

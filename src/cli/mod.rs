@@ -9,6 +9,7 @@ mod lint;
 mod load;
 mod man;
 mod output;
+mod policy;
 mod rules;
 mod who;
 mod witness_dir;
@@ -54,6 +55,8 @@ enum Command {
     Who(who::WhoArgs),
     /// Does HEAD let anyone assume the role that BASE does not? Exit 1 when so.
     Diff(diff::DiffArgs),
+    /// Print the tightest trust policy for a scope (JSON, CloudFormation, Terraform, CDK).
+    Policy(policy::PolicyArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Man(args) => man::run(&args),
         Command::Who(args) => who::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Policy(args) => policy::run(&args),
     }
 }
 

@@ -40,6 +40,8 @@ mod pipe;
 mod precision;
 /// The diff corpus (`corpus/diff/`): verdicts and replayable witnesses.
 mod model_corpus;
+/// `rolecall policy`: every provider scope in every form, read back, linted, and proven by the model.
+mod policy_gen;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
@@ -56,6 +58,8 @@ mod snapshots_lint;
 mod token_alg;
 /// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
 mod source_cfn;
+/// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
+mod token_alg;
 /// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.
 mod witness_dir;
 /// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
