@@ -14,8 +14,32 @@ fn report(args: &[&str]) -> (String, Value) {
     let open = r#"<script type="application/json" id="data">"#;
     let start = run.stdout.find(open).expect("a data script") + open.len();
     let end = start + run.stdout[start..].find("</script>").unwrap();
-    let data = serde_json::from_str(&run.stdout[start..end]).expect("the data is JSON");
+    let mut data: Value = serde_json::from_str(&run.stdout[start..end]).expect("the data is JSON");
+    resolve(&mut data);
     (run.stdout, data)
+}
+
+/// Put the texts of `t` in place of their indices, as the page's script does.
+fn resolve(data: &mut Value) {
+    let texts = data["t"].as_array().unwrap().clone();
+    let text = |v: &mut Value| {
+        if let Some(i) = v.as_u64() {
+            *v = texts[i as usize].clone();
+        }
+    };
+    for role in data["roles"].as_array_mut().unwrap() {
+        for f in role["k"].as_array_mut().unwrap() {
+            text(&mut f["m"]);
+            text(&mut f["h"]);
+            for i in 1..4 {
+                text(&mut f["e"][i]);
+            }
+            if f["w"].is_object() {
+                text(&mut f["w"]["who"]);
+                text(&mut f["w"]["claims"]);
+            }
+        }
+    }
 }
 
 fn json_report(args: &[&str]) -> Value {
@@ -162,7 +186,15 @@ fn witness_commands(data: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .flat_map(|r| r["k"].as_array().unwrap().iter())
-        .filter_map(|f| f["w"]["cmd"].as_str().map(str::to_string))
+        .filter_map(|f| {
+            let w = &f["w"];
+            let claims = w["claims"].as_str()?.replace('\'', r"'\''");
+            // As the page's script shows it: the line that saves the claims, then `cmd`.
+            Some(format!(
+                "printf '%s' '{claims}' > witness.json\n{}",
+                w["cmd"].as_str()?
+            ))
+        })
         .collect()
 }
 

@@ -50,8 +50,10 @@ const EXPOSURE: [(&str, &[&str]); 4] = [
 ];
 
 /// Characters of policy text shown on each side of a finding's value, and of the value.
-const CONTEXT_CHARS: usize = 300;
-const HIT_CHARS: usize = 800;
+/// (Kept short: a dump's report holds thousands of excerpts, and the page's load time is its
+/// size.)
+const CONTEXT_CHARS: usize = 160;
+const HIT_CHARS: usize = 400;
 
 fn exposure_of(rule: &str) -> usize {
     EXPOSURE
@@ -254,8 +256,10 @@ fn widest(r: &Role<'_>) -> usize {
         .unwrap_or(EXPOSURE.len() - 1)
 }
 
-/// `{"exposure": [...], "roles": [{n, f, p, x, s, k: [findings]}]}`, escaped for a script
-/// element. Written role by role: a dump's report is large.
+/// `{"exposure": [...], "roles": [{n, f, p, x, s, k: [findings]}], "t": [strings]}`, escaped
+/// for a script element. The long texts of a finding (message, help, excerpt, witness) are
+/// indices into `t`, each text once: an account's roles repeat a few templates, and the page
+/// loads in the time its size takes. Written role by role: a dump's report is large.
 fn write_data(roles: &[Role<'_>], out: &mut dyn Write) -> io::Result<()> {
     let labels: Vec<&str> = EXPOSURE.iter().map(|(l, _)| *l).collect();
     write!(
@@ -263,6 +267,7 @@ fn write_data(roles: &[Role<'_>], out: &mut dyn Write) -> io::Result<()> {
         "{{\"exposure\":{},\"roles\":[",
         script_json(&json!(labels))
     )?;
+    let mut texts = Texts::default();
     for (i, r) in roles.iter().enumerate() {
         let worst = r
             .findings
@@ -276,31 +281,48 @@ fn write_data(roles: &[Role<'_>], out: &mut dyn Write) -> io::Result<()> {
             "p": r.provider.unwrap_or("not recognised"),
             "x": widest(r),
             "s": worst,
-            "k": r.findings.iter().map(|l| finding(l)).collect::<Vec<_>>(),
+            "k": r.findings.iter().map(|l| finding(l, &mut texts)).collect::<Vec<_>>(),
         });
         if i > 0 {
             out.write_all(b",")?;
         }
         out.write_all(script_json(&role).as_bytes())?;
     }
-    out.write_all(b"]}")
+    write!(out, "],\"t\":{}}}", script_json(&json!(texts.list)))
 }
 
-fn finding(l: &Located) -> Value {
+/// Each distinct text once, by index.
+#[derive(Default)]
+struct Texts {
+    index: std::collections::HashMap<String, usize>,
+    list: Vec<String>,
+}
+
+impl Texts {
+    fn id(&mut self, text: String) -> usize {
+        if let Some(i) = self.index.get(&text) {
+            return *i;
+        }
+        self.list.push(text.clone());
+        self.index.insert(text, self.list.len() - 1);
+        self.list.len() - 1
+    }
+}
+
+fn finding(l: &Located, texts: &mut Texts) -> Value {
     let f = &l.finding;
     let (before, hit, after, first_line) = excerpt(l);
     json!({
         "r": f.rule,
         "s": severity_rank(f.severity),
-        "m": f.message,
-        "h": f.help,
+        "m": texts.id(f.message.clone()),
+        "h": f.help.clone().map(|h| texts.id(h)),
         "at": format!("{}:{}:{}", l.file, l.line, l.column),
-        "e": [first_line, before, hit, after],
+        "e": [first_line, texts.id(before), texts.id(hit), texts.id(after)],
         "w": f.witness.as_ref().map(|w| json!({
-            "who": w.who,
-            "claims": serde_json::to_string(&w.claims).unwrap_or_default(),
-            "cmd": replay(l, &serde_json::to_string(&w.claims).unwrap_or_default(),
-                          w.source_ip.map(|ip| ip.to_string())),
+            "who": texts.id(w.who.clone()),
+            "claims": texts.id(serde_json::to_string(&w.claims).unwrap_or_default()),
+            "cmd": replay(l, w.source_ip.map(|ip| ip.to_string())),
         })),
     })
 }
@@ -344,18 +366,16 @@ fn tail_start(s: &str, n: usize) -> usize {
     }
 }
 
-/// The shell commands that replay the witness with `rolecall check`. A policy inside a role
-/// listing or dump is first extracted with jq (and URL-decoded when IAM encoded it).
-fn replay(l: &Located, claims: &str, ip: Option<String>) -> String {
+/// The shell commands that replay the witness with `rolecall check`, after the one that
+/// saves its claims as `witness.json`: the page adds that one from `claims`, so the claims are
+/// not in the page twice. A policy inside a role listing or dump is first extracted with jq
+/// (and URL-decoded when IAM encoded it).
+fn replay(l: &Located, ip: Option<String>) -> String {
     let ip = ip
         .map(|ip| format!(" --source-ip {ip}"))
         .unwrap_or_default();
-    let save = format!("printf '%s' {} > witness.json", sh(claims));
     let Some(at) = l.pointer.find("/AssumeRolePolicyDocument") else {
-        return format!(
-            "{save}\nrolecall check {} --claims witness.json{ip}",
-            sh(&l.file)
-        );
+        return format!("rolecall check {} --claims witness.json{ip}", sh(&l.file));
     };
     let doc = l
         .pointer
@@ -384,10 +404,10 @@ fn replay(l: &Located, claims: &str, ip: Option<String>) -> String {
     } else {
         format!("jq {} {} > policy.json", sh(&path), sh(&l.file))
     };
-    format!("{save}\n{extract}\nrolecall check policy.json --claims witness.json{ip}")
+    format!("{extract}\nrolecall check policy.json --claims witness.json{ip}")
 }
 
-/// A single-quoted shell word.
+/// A single-quoted shell word (report.js's `shellWord` is the same).
 fn sh(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }

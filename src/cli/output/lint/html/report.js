@@ -6,6 +6,7 @@
   const SEV = ["error", "warning", "note"];
   const PAGE = 200;
   const roles = data.roles;
+  const T = data.t; // the long texts, by index (html.rs's `Texts`)
   roles.forEach(function (r) {
     r.c = r.k.length;
     r.rules = Array.from(new Set(r.k.map(function (f) { return f.r; }))).sort();
@@ -19,6 +20,8 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   };
+  // A single-quoted shell word, as html.rs's `sh`.
+  const shellWord = function (s) { return "'" + s.split("'").join("'\\''") + "'"; };
   function fill(select, values) {
     values.forEach(function (v) { const o = el("option", "", v); o.value = v; select.appendChild(o); });
   }
@@ -51,19 +54,20 @@
       h.appendChild(el("code", "", f.r));
       h.appendChild(el("span", "muted", " at " + f.at));
       box.appendChild(h);
-      box.appendChild(el("p", "", f.m));
-      if (f.h) box.appendChild(el("p", "muted", "Fix: " + f.h));
+      box.appendChild(el("p", "", T[f.m]));
+      if (f.h !== null) box.appendChild(el("p", "muted", "Fix: " + T[f.h]));
       const pre = el("pre", "excerpt");
       pre.title = "from line " + f.e[0];
-      pre.appendChild(document.createTextNode(f.e[1]));
-      pre.appendChild(el("mark", "", f.e[2]));
-      pre.appendChild(document.createTextNode(f.e[3]));
+      pre.appendChild(document.createTextNode(T[f.e[1]]));
+      pre.appendChild(el("mark", "", T[f.e[2]]));
+      pre.appendChild(document.createTextNode(T[f.e[3]]));
       box.appendChild(pre);
       if (f.w) {
-        box.appendChild(el("p", "", "Witness: " + f.w.who + ", which the policy admits. Its claims:"));
-        box.appendChild(el("pre", "claims", f.w.claims));
+        box.appendChild(el("p", "", "Witness: " + T[f.w.who] + ", which the policy admits. Its claims:"));
+        box.appendChild(el("pre", "claims", T[f.w.claims]));
         box.appendChild(el("p", "muted", "Replay it:"));
-        box.appendChild(el("pre", "replay", f.w.cmd));
+        box.appendChild(el("pre", "replay",
+          "printf '%s' " + shellWord(T[f.w.claims]) + " > witness.json\n" + f.w.cmd));
       }
       td.appendChild(box);
     });
@@ -109,5 +113,7 @@
     });
   });
   render();
+  // Milliseconds from the start of navigation to a drawn table (the browser test reads it).
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = "1";
 })();

@@ -1,0 +1,84 @@
+// Opens each `REPORT.html=SCREENSHOT.png` given on the command line in headless Chromium and
+// checks it: rendered within 2 s, severity filtering changes the visible rows, no console
+// error, no request beyond the file itself. Prints "N passed, N failed".
+"use strict";
+const { chromium } = require("playwright-core");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const BUDGET_MS = 2000;
+
+async function check(context, report, screenshot) {
+  const failures = [];
+  const fail = (m) => failures.push(`${path.basename(report)}: ${m}`);
+  const page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error") fail(`console error: ${m.text()}`); });
+  page.on("pageerror", (e) => fail(`page error: ${e.message}`));
+  const url = "file://" + path.resolve(report);
+  await page.route("**/*", (route) => {
+    if (route.request().url() === url) return route.continue();
+    fail(`requested ${route.request().url()}`);
+    return route.abort();
+  });
+  const start = Date.now();
+  await page.goto(url, { waitUntil: "load" });
+  await page.waitForSelector("body[data-ready='1']", { timeout: 10000 });
+  // The page's own clock, from navigation start to the drawn table; the wall clock around it
+  // adds the browser's process start-up and the driver's round trips.
+  const elapsed = Number(await page.getAttribute("body", "data-ready-ms"));
+  console.log(`${path.basename(report)}: rendered in ${elapsed} ms (${Date.now() - start} ms with the driver)`);
+  if (elapsed > BUDGET_MS) fail(`took ${elapsed} ms to render (budget ${BUDGET_MS} ms)`);
+
+  const visible = () => page.$$eval("#roles tbody tr.role", (rows) =>
+    rows.map((r) => r.firstChild.textContent));
+  const matching = async () => Number((await page.textContent("#shown")).match(/of (\d+) matching/)[1]);
+  const all = await visible();
+  const total = await matching();
+  if (all.length === 0) fail("no role rows");
+  let changed = false;
+  for (const sev of ["0", "1", "2"]) {
+    await page.selectOption("#f-severity", sev);
+    const rows = await visible();
+    const n = await matching();
+    if (n > total) fail(`severity ${sev}: ${n} rows match, more than the ${total} unfiltered`);
+    if (n !== total || rows.join("\n") !== all.join("\n")) changed = true;
+  }
+  if (!changed) fail("filtering by severity changed no visible row");
+  await page.selectOption("#f-severity", "");
+  if ((await visible()).join("\n") !== all.join("\n")) fail("clearing the filter did not restore the rows");
+
+  // Open the first role: its findings show the highlighted value.
+  await page.click("#roles tbody tr.role");
+  const mark = await page.textContent("#roles tr.details mark");
+  if (!mark || !mark.trim()) fail("the first role's excerpt has no highlighted value");
+  await page.screenshot({ path: screenshot, fullPage: false });
+  console.log(`${path.basename(report)}: ${all.length} rows shown of ${total}; screenshot ${screenshot}`);
+  await page.close();
+  return failures;
+}
+
+(async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "rolecall-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 1000 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  let passed = 0, failed = 0;
+  try {
+    for (const arg of process.argv.slice(2)) {
+      const [report, screenshot] = arg.split("=");
+      const failures = await check(context, report, screenshot);
+      failures.forEach((f) => console.log(`FAIL ${f}`));
+      if (failures.length) failed++; else passed++;
+    }
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})().catch((e) => { console.error(e); process.exit(1); });
