@@ -28,7 +28,7 @@ const PER_DIR: usize = 20;
 const GITHUB: &str = "token.actions.githubusercontent.com";
 
 fn role(i: usize) -> String {
-    let head = if i % PER_DIR == 0 {
+    let head = if i.is_multiple_of(PER_DIR) {
         format!(
             "locals {{\n  account = \"111122223333\"\n  owner   = \"acme\"\n  subjects = [\"repo:acme/app{i}:ref:refs/heads/main\", \"repo:acme/app{i}:environment:prod\"]\n}}\n\nvariable \"repo\" {{\n  default = \"app{i}\"\n}}\n\n"
         )
@@ -119,7 +119,7 @@ fn write_repo(dir: &Path, files: usize) -> Vec<PathBuf> {
     let mut paths = Vec::with_capacity(files);
     for i in 0..files {
         let d = dir.join(format!("stacks/s{:02}", i / PER_DIR));
-        if i % PER_DIR == 0 {
+        if i.is_multiple_of(PER_DIR) {
             let _ = std::fs::create_dir_all(&d);
         }
         let p = d.join(format!("role{i:04}.tf"));
