@@ -10,7 +10,10 @@
 
 // A file's error is located and self-contained (its text, span, pointer, message): bigger
 // than clippy likes in a `Result`, and only ever built once per broken file.
-#![allow(clippy::result_large_err, reason = "a file error is rare and carries its location")]
+#![allow(
+    clippy::result_large_err,
+    reason = "a file error is rare and carries its location"
+)]
 
 mod adapter;
 pub mod discover;

@@ -7,6 +7,8 @@
     reason = "a failing test should stop loudly"
 )]
 
+/// `check POLICY` reads what `lint` reads; `--resource` picks one role.
+mod check_resource;
 /// The command line: output formats, exit codes, token handling.
 mod cli;
 /// Shared helpers: paths into the repository, running the built binary.
@@ -16,6 +18,10 @@ mod common;
 mod corpus;
 /// GitHub custom subject templates declared in `rolecall.toml`.
 mod custom_template;
+/// Diagnostic codes, `--context` validation, and the exit codes the README states.
+mod diagnostics;
+/// `lint PATH...`: directory walks, skipped files, the run summary, one bad file among many.
+mod discovery;
 /// Generated README text (the rules table) matches the code.
 mod docs;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
