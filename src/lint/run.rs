@@ -289,3 +289,117 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
     }
     run
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::json;
+    use crate::source::{self, Found, InlineIgnore, Placeholder, ReadOutput, SourceFile};
+
+    /// Admits every GitHub repository: a cross-tenant finding on the `sub` value.
+    const BROAD: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                      "StringLike": {"token.actions.githubusercontent.com:sub": "repo:<!Ref Org>/*"}}}]}"#;
+
+    fn found(address: &str, text: &'static str, ignores: Vec<InlineIgnore>) -> Found {
+        let at = BROAD.find("<!Ref Org>").unwrap();
+        Found {
+            file: 0,
+            address: address.into(),
+            span: 0..1,
+            tree: json::parse(text).map_err(|_| source::ReadError {
+                file: 0,
+                span: 0..0,
+                code: "invalid-yaml",
+                message: "bad".into(),
+            }),
+            placeholders: vec![Placeholder::new("!Ref Org", at..at + 10)],
+            ignores,
+            labels: Vec::new(),
+            before: None,
+        }
+    }
+
+    fn output(found: Vec<Found>) -> ReadOutput {
+        ReadOutput {
+            files: vec![SourceFile {
+                path: PathBuf::from("stack.yaml"),
+                text: std::sync::Arc::from(BROAD),
+            }],
+            found,
+            errors: Vec::new(),
+        }
+    }
+
+    fn rules(report: &SourceReport) -> Vec<&'static str> {
+        report
+            .linted
+            .iter()
+            .flat_map(|l| l.findings.iter().map(|f| f.rule))
+            .collect()
+    }
+
+    #[test]
+    fn inline_ignores_apply_to_valid_and_invalid_documents() {
+        let config = Config::default();
+        let opts = LintOptions { jobs: 1 };
+        let plain = lint_source(
+            &source::from_read_output(output(vec![found("Resources.A", BROAD, Vec::new())])),
+            &config,
+            &opts,
+        );
+        let first = rules(&plain)[0];
+        let ignore = |rule: &str| InlineIgnore {
+            rule: rule.into(),
+            reason: "reviewed".into(),
+            span: 0..0,
+        };
+        let ignored = lint_source(
+            &source::from_read_output(output(vec![
+                found("Resources.A", BROAD, vec![ignore(first)]),
+                found(
+                    "Resources.B",
+                    "{\"Statement\": 1}",
+                    vec![ignore(INVALID_POLICY)],
+                ),
+            ])),
+            &config,
+            &opts,
+        );
+        assert_eq!(ignored.policies, 2);
+        assert!(!rules(&ignored).contains(&first), "{:?}", rules(&ignored));
+        assert!(!rules(&ignored).contains(&INVALID_POLICY));
+        // Without the ignore, the invalid document is reported.
+        let invalid = lint_source(
+            &source::from_read_output(output(vec![found(
+                "Resources.B",
+                "{\"Statement\": 1}",
+                Vec::new(),
+            )])),
+            &config,
+            &opts,
+        );
+        assert!(rules(&invalid).iter().all(|r| *r == INVALID_POLICY));
+    }
+
+    #[test]
+    fn a_finding_on_a_placeholder_names_it() {
+        let report = lint_documents(
+            source::from_read_output(output(vec![found("Resources.A", BROAD, Vec::new())]))
+                .documents()
+                .0,
+            &Config::default(),
+        );
+        let helps: Vec<String> = report.linted[0]
+            .findings
+            .iter()
+            .filter_map(|f| f.help.clone())
+            .collect();
+        assert!(helps.iter().any(|h| h.contains("`!Ref Org`")), "{helps:?}");
+    }
+}
