@@ -14,7 +14,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, SamplingMode, Throughput};
 use serde_json::{Map, Value};
 
-use rolecall::check::{check, CheckInput};
+use rolecall::check::{CheckRequest, Identity};
 use rolecall::policy::{Policy, Principal, PrincipalKind};
 use rolecall::{parse, Verdict};
 
@@ -76,14 +76,16 @@ struct EvalCase {
 impl EvalCase {
     /// The verdict; `None` when no request can be built (not the case with a provider given).
     fn run(&self) -> Option<Verdict> {
-        let input = CheckInput {
-            claims: &self.claims,
+        rolecall::check::run(&CheckRequest {
+            policy: &self.policy,
+            identity: Identity::Claims(&self.claims),
             provider: Some(&self.provider),
             source_ip: self.source_ip,
             now: self.now,
-            extra: &[],
-        };
-        check(&self.policy, &input, None).ok().map(|r| r.verdict)
+            context: &[],
+        })
+        .ok()
+        .map(|r| r.verdict)
     }
 }
 

@@ -22,12 +22,14 @@ mod common;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, SamplingMode, Throughput};
 
 use rolecall::json;
-use rolecall::lint::{self, input, Config, Finding};
+use rolecall::lint::{self, Config, Finding, LintOptions};
+use rolecall::source::{iam as input, Source, SourceText};
 use rolecall::Policy;
 
 use common::{fmt_ns, medians, stem, Runner};
@@ -180,21 +182,19 @@ pub fn dump(policies: &[(String, String)], roles: usize) -> String {
     out
 }
 
-/// What `rolecall lint -j 1` does to a file before rendering: split it into roles, parse and
-/// lint each (or report it invalid). Returns the number of findings.
-fn lint_dump(text: &str, config: &Config) -> usize {
-    let Ok(layout) = input::layout(text) else {
-        return 0;
+/// What `rolecall lint -j 1` does to a file before rendering, through the linter's front door:
+/// split it into roles, parse and lint each (or report it invalid). Returns the number of
+/// findings.
+fn lint_dump(file: &Arc<SourceText>, config: &Config) -> usize {
+    let source = Source::Iam {
+        file: Arc::clone(file),
+        named: true,
     };
-    let mut findings = 0;
-    input::for_each_in_layout(&layout, |doc| {
-        let origin = format!("account.json#{}", doc.role.as_deref().unwrap_or(""));
-        findings += match &doc.result {
-            Ok(policy) => lint::lint(policy, config, &origin).len(),
-            Err(errors) => lint::invalid(errors).len(),
-        };
-    });
-    findings
+    lint::lint_source(&source, config, &LintOptions { jobs: 1 })
+        .linted
+        .iter()
+        .map(|l| l.findings.len())
+        .sum()
 }
 
 /// Split and parse only: the number of roles whose policy parsed.
@@ -301,6 +301,10 @@ fn main() {
     };
     let text = dump(&policies, roles);
     let config = Config::default();
+    let file = Arc::new(SourceText::new(
+        "account.json".into(),
+        Arc::from(text.as_str()),
+    ));
     let parsed = documents(&text);
     if parsed != roles {
         eprintln!("only {parsed} of the dump's {roles} role policies parse");
@@ -326,7 +330,7 @@ fn main() {
         b.iter(|| documents(black_box(&text)))
     });
     g.bench_function(BenchmarkId::new("lint", roles), |b| {
-        b.iter(|| lint_dump(black_box(&text), &config))
+        b.iter(|| lint_dump(black_box(&file), &config))
     });
     g.finish();
 
@@ -368,7 +372,7 @@ fn main() {
         }),
         Runner::new("split + parse each role", || documents(black_box(&text))),
         Runner::new("split + parse + lint, one thread", || {
-            lint_dump(black_box(&text), &config)
+            lint_dump(black_box(&file), &config)
         }),
     ];
     let m = medians(&mut runners, 7, Duration::from_millis(100));
@@ -383,7 +387,7 @@ fn main() {
             fmt_ns(ns / roles as f64)
         );
     }
-    let findings = lint_dump(&text, &config);
+    let findings = lint_dump(&file, &config);
     if let Some(total) = m.last() {
         println!(
             "\nlint: {:.1} ms per {roles}-role dump, {:.2} µs per role ({findings} findings)",

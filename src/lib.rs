@@ -14,6 +14,6 @@ pub mod source;
 pub mod timestamp;
 pub mod token;
 
-pub use check::{check, CheckInput, CheckReport};
+pub use check::{check, CheckInput, CheckOutcome, CheckReport, CheckRequest};
 pub use eval::{evaluate, Decision, Verdict};
 pub use policy::{parse, Policy};

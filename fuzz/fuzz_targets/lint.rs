@@ -1,5 +1,6 @@
 //! Arbitrary bytes as a file `rolecall lint` reads (a policy, `get-role` / `list-roles` output
-//! or a whole-account dump): splitting it into documents and linting each with the default
+//! or a whole-account dump), through the source layer and the linter's front door: splitting it
+//! into documents and linting each with the default
 //! configuration never panic, and every witness a finding reports is allowed by `check` with the
 //! provider derived from the witness's `iss`: what the `reproduce: rolecall check FILE --claims
 //! witness.json` line printed under it runs (the linter's contract).
@@ -11,13 +12,15 @@
 //! `Federated` value).
 #![no_main]
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use rolecall::check::{check, CheckInput};
+use rolecall::check::{CheckRequest, Identity};
 use rolecall::eval::Verdict;
-use rolecall::lint::{self, input, Config, Witness};
+use rolecall::lint::{self, Config, Witness};
 use rolecall::policy::Policy;
+use rolecall::source;
 
 /// 2026-01-01T00:00:30Z, the time the linter checks its witnesses at.
 const NOW: i128 = 1_767_225_630 * 1_000_000_000;
@@ -29,41 +32,47 @@ fn relaxed() -> bool {
     })
 }
 
+/// What `rolecall check FILE --claims witness.json` answers, through its front door.
 fn verdict(policy: &Policy, w: &Witness, provider: Option<&str>) -> Option<Verdict> {
-    let input = CheckInput {
-        claims: &w.claims,
+    rolecall::check::run(&CheckRequest {
+        policy,
+        identity: Identity::Claims(&w.claims),
         provider,
         source_ip: w.source_ip,
         now: NOW,
-        extra: &[],
-    };
-    check(policy, &input, None).ok().map(|r| r.verdict)
+        context: &[],
+    })
+    .ok()
+    .map(|r| r.verdict)
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = rolecall::json::decode_utf8(data) else {
+    // Read as `rolecall lint` reads a file: the source layer picks the reader by content.
+    let Ok(file) = source::from_bytes(Path::new("fuzz.json"), data.to_vec()) else {
         return;
     };
-    let Ok(layout) = input::layout(text) else {
+    let Ok(src) = source::open(file, true) else {
         return;
     };
-    if let input::Layout::Tree(root) = &layout {
-        let _ = input::kind(root);
-    }
     let config = Config::default();
-    input::for_each_in_layout(&layout, |doc| {
-        let origin = format!("fuzz.json#{}", doc.role.as_deref().unwrap_or_default());
-        let policy = match &doc.result {
-            Ok(policy) => policy,
+    let _ = src.for_each_document(|doc| {
+        let policy = match &doc.policy {
+            Ok(policy) => policy.clone(),
             Err(errors) => {
                 assert!(
-                    !lint::invalid(errors).is_empty(),
+                    !lint::invalid(errors).is_empty() || !doc.problems.is_empty(),
                     "an invalid document without findings"
+                );
+                assert!(
+                    lint::lint_document(doc, &config).is_some(),
+                    "an invalid document linted clean"
                 );
                 return;
             }
         };
-        for finding in lint::lint(policy, &config, &origin) {
+        let findings = lint::lint_document(doc, &config).map_or_else(Vec::new, |l| l.findings);
+        for finding in findings {
+            let policy = &policy;
             let Some(w) = &finding.witness else { continue };
             let from_iss = verdict(policy, w, None);
             let explicit = verdict(policy, w, Some(&w.principal));

@@ -1,12 +1,10 @@
 //! `rolecall check`: load, decide, render. Exit 0 Allow, 1 Deny, 2 error.
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use rolecall::check::{check, principal_for_issuer, trusted_prefixes, CheckInput};
-use rolecall::token::{self, CheckOptions};
+use rolecall::check::{CheckError, CheckRequest, Identity};
 use rolecall::{timestamp, Verdict};
 
 use super::diag::Diag;
@@ -15,8 +13,12 @@ use super::{emit, fail, load, output};
 #[derive(Args)]
 #[command(group(clap::ArgGroup::new("identity").required(true).args(["token", "claims"])))]
 pub struct CheckArgs {
-    /// The role's trust policy (JSON).
+    /// The role's trust policy: any file `lint` reads (a policy, `get-role` / `list-roles`
+    /// output, an account dump, ...).
     pub policy: PathBuf,
+    /// The role to decide on when the file holds several (its name or resource address).
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
     /// The web identity token (a JWT file, or `-` for stdin).
     #[arg(long, value_name = "FILE")]
     pub token: Option<PathBuf>,
@@ -70,35 +72,26 @@ fn decide(args: &CheckArgs) -> Result<(Verdict, String), Vec<Diag>> {
     let source_ip = args
         .source_ip
         .as_deref()
-        .map(|s| {
-            s.trim().parse::<IpAddr>().map_err(|_| {
-                vec![Diag::error(
-                    "rolecall::invalid_argument",
-                    format!("--source-ip `{s}` is not an IPv4 or IPv6 address"),
-                )]
-            })
-        })
+        .map(|s| rolecall::check::parse_source_ip(s).map_err(|e| vec![check_error(&e)]))
         .transpose()?;
     let now = match &args.now {
         Some(t) => timestamp::parse(t).ok_or_else(|| {
             vec![Diag::error(
-                "rolecall::invalid_argument",
+                "rolecall::invalid-argument",
                 format!("--now `{t}` is neither RFC 3339 nor Unix seconds"),
             )]
         })?,
         None => timestamp::now(),
     };
-    let extra = context_pairs(&args.context)?;
-    let loaded = load::policy(&args.policy)?;
+    let context = context_pairs(&args.context)?;
+    rolecall::check::validate_context(&context, source_ip).map_err(|e| vec![check_error(&e)])?;
+    let loaded = load::policy(&args.policy, args.resource.as_deref())?;
     let (claims, token) = match (&args.token, &args.claims) {
-        (Some(path), _) => {
-            let t = load::token(path).map_err(|d| vec![d])?;
-            (t.claims.clone(), Some(t))
-        }
-        (None, Some(path)) => (load::claims(path).map_err(|d| vec![d])?, None),
+        (Some(path), _) => (None, Some(load::token(path).map_err(|d| vec![d])?)),
+        (None, Some(path)) => (Some(load::claims(path).map_err(|d| vec![d])?), None),
         (None, None) => {
             return Err(vec![Diag::error(
-                "rolecall::invalid_argument",
+                "rolecall::invalid-argument",
                 "give --token or --claims",
             )])
         }
@@ -109,41 +102,29 @@ fn decide(args: &CheckArgs) -> Result<(Verdict, String), Vec<Diag>> {
         .map(load::jwks)
         .transpose()
         .map_err(|d| vec![d])?;
-    let prefixes = trusted_prefixes(&loaded.policy);
-    let checks = token.as_ref().map(|t| {
-        token::check(
-            t,
-            &CheckOptions {
-                now,
-                jwks: jwks.as_ref(),
-                audiences: &args.audiences,
-                trusted_prefixes: &prefixes,
-            },
-        )
-    });
-    let provider = match (&args.provider, claims.get("iss").and_then(|v| v.as_str())) {
-        (Some(p), _) => p.clone(),
-        (None, Some(iss)) => principal_for_issuer(&loaded.policy, iss),
+    let identity = match (&token, &claims) {
+        (Some(t), _) => Identity::Token {
+            token: t,
+            jwks: jwks.as_ref(),
+            audiences: &args.audiences,
+        },
+        (None, Some(c)) => Identity::Claims(c),
         (None, None) => {
             return Err(vec![Diag::error(
-                "rolecall::no_issuer",
-                "the claims have no `iss`, so the provider is unknown",
-            )
-            .help("pass --provider with the provider ARN (or built-in domain)")])
+                "rolecall::invalid-argument",
+                "give --token or --claims",
+            )])
         }
     };
-    let report = check(
-        &loaded.policy,
-        &CheckInput {
-            claims: &claims,
-            provider: Some(&provider),
-            source_ip,
-            now,
-            extra: &extra,
-        },
-        checks,
-    )
-    .map_err(|e| vec![Diag::error("rolecall::check", e.to_string())])?;
+    let report = rolecall::check::run(&CheckRequest {
+        policy: &loaded.policy,
+        identity,
+        provider: args.provider.as_deref(),
+        source_ip,
+        now,
+        context: &context,
+    })
+    .map_err(|e| vec![check_error(&e)])?;
     let text = match args.format {
         Format::Text => output::text::check(&loaded, &report, token.as_ref()),
         Format::Json => output::json::check(&loaded, &report, token.as_ref()),
@@ -151,12 +132,20 @@ fn decide(args: &CheckArgs) -> Result<(Verdict, String), Vec<Diag>> {
     Ok((report.verdict, text))
 }
 
+fn check_error(e: &CheckError) -> Diag {
+    let d = Diag::error(&format!("rolecall::{}", e.code()), e.to_string());
+    match e.help() {
+        Some(h) => d.help(h),
+        None => d,
+    }
+}
+
 fn context_pairs(raw: &[String]) -> Result<Vec<(String, String)>, Vec<Diag>> {
     raw.iter()
         .map(|kv| match kv.split_once('=') {
             Some((k, v)) if k.matches(':').count() == 1 => Ok((k.to_string(), v.to_string())),
             _ => Err(vec![Diag::error(
-                "rolecall::invalid_argument",
+                "rolecall::invalid-argument",
                 format!("--context `{kv}` must be KEY=VALUE with a key like `aws:SourceVpce`"),
             )]),
         })

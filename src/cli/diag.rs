@@ -10,18 +10,19 @@ use miette::{
 };
 
 use rolecall::json::{LineIndex, Span};
+use rolecall::source::SourceError;
 
 /// A named text with a line index, so rendering a snippet costs the snippet, not the file
 /// (miette's own `str` source scans from the start for every diagnostic).
 #[derive(Debug, Clone)]
 pub struct IndexedSource {
     name: String,
-    text: Arc<String>,
+    text: Arc<str>,
     lines: Arc<LineIndex>,
 }
 
 impl IndexedSource {
-    pub fn new(name: &str, text: &Arc<String>, lines: Arc<LineIndex>) -> Self {
+    pub fn new(name: &str, text: &Arc<str>, lines: Arc<LineIndex>) -> Self {
         IndexedSource {
             name: name.to_string(),
             text: Arc::clone(text),
@@ -124,7 +125,7 @@ impl Diag {
 
     /// Attach the file's text so labels can show it, unless the text looks like a token:
     /// tokens are credentials and are never echoed, even when given in the wrong place.
-    pub fn in_source(mut self, name: &str, text: &Arc<String>) -> Self {
+    pub fn in_source(mut self, name: &str, text: &str) -> Self {
         if looks_like_token(text) {
             self.0.help = Some(format!(
                 "`{name}` looks like a JWT; its content is not shown because it is a credential"
@@ -132,7 +133,7 @@ impl Diag {
             return self;
         }
         let lines = Arc::new(LineIndex::new(text));
-        self.in_indexed_source(IndexedSource::new(name, text, lines))
+        self.in_indexed_source(IndexedSource::new(name, &Arc::from(text), lines))
     }
 
     /// Like `in_source`, with a line index shared across many diagnostics of one file.
@@ -243,6 +244,29 @@ pub fn color_for(stream: &impl IsTerminal) -> bool {
         ColorWhen::Auto => {
             stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
+    }
+}
+
+impl Diag {
+    /// A file's problem, located: `name:line:col: message`, with the text shown when read.
+    pub fn from_source_error(e: &SourceError) -> Self {
+        let mut d = Diag::error(&format!("rolecall::{}", e.code), e.located_message());
+        if let (Some(file), Some(span)) = (&e.file, &e.span) {
+            d = d
+                .in_indexed_source(IndexedSource::new(
+                    &file.name,
+                    &file.text,
+                    Arc::clone(&file.lines),
+                ))
+                .primary(span.clone(), "here");
+            if let Some(first) = &e.related {
+                d = d.label(first.clone(), "first here");
+            }
+        }
+        if !e.pointer.is_empty() {
+            d = d.help(format!("at JSON pointer {}", e.pointer));
+        }
+        d
     }
 }
 

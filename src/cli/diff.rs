@@ -73,7 +73,7 @@ fn file_pair(paths: &[PathBuf]) -> Result<Vec<Compared>, Vec<Diag>> {
 
 /// The one place policies are loaded, so the source layer can replace it.
 fn load_policy(path: &Path) -> Result<Policy, Vec<Diag>> {
-    load::policy(path).map(|l| l.policy)
+    load::policy(path, None).map(|l| l.policy)
 }
 
 fn load_name(path: &Path) -> String {
@@ -82,11 +82,11 @@ fn load_name(path: &Path) -> String {
 
 fn compare(base: &Policy, head: &Policy) -> Result<Diff, Vec<Diag>> {
     model::diff(base, head, &Options::default())
-        .map_err(|e| vec![Diag::error("rolecall::model", e.to_string())])
+        .map_err(|e| vec![Diag::error("rolecall::model-error", e.to_string())])
 }
 
 fn parse_text(name: &str, text: String) -> Result<Policy, Vec<Diag>> {
-    let text = Arc::new(text);
+    let text: Arc<str> = Arc::from(text);
     let lines = Arc::new(LineIndex::new(&text));
     policy::parse(&text).map_err(|errors| {
         let source = IndexedSource::new(name, &text, lines);

@@ -4,18 +4,24 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rolecall::json::{self, JsonError, LineIndex};
-use rolecall::policy::{self, Policy, PolicyError};
+use rolecall::policy::{Policy, PolicyError};
 use serde_json::{Map, Value};
+
+use rolecall::source::{self, SelectError};
 
 use super::diag::{Diag, IndexedSource};
 use super::input;
 
 /// A policy and the text it came from (kept for rendering spans).
 pub struct LoadedPolicy {
+    /// The file's name, or for a URL-encoded policy `file (pointer decoded)`.
     pub name: String,
-    pub text: Arc<String>,
-    /// One line index for every location in the file.
+    /// The text the policy's spans refer to: the file, or the decoded policy.
+    pub text: Arc<str>,
+    /// One line index for every location in the text.
     pub lines: Arc<LineIndex>,
+    /// The role's address, when the file holds roles.
+    pub address: Option<String>,
     pub policy: Policy,
 }
 
@@ -28,22 +34,65 @@ impl LoadedPolicy {
 /// At most this many error diagnostics are printed for one file; the rest are counted.
 pub const MAX_ERRORS_SHOWN: usize = 20;
 
-pub fn policy(path: &Path) -> Result<LoadedPolicy, Vec<Diag>> {
-    let name = input::name(path);
-    let bytes = input::read(path).map_err(|d| vec![d])?;
-    let text = utf8(&bytes, &name).map_err(|d| vec![d])?;
-    let text = Arc::new(text);
-    let lines = Arc::new(LineIndex::new(&text));
-    match policy::parse(&text) {
-        Ok(policy) => Ok(LoadedPolicy {
-            name,
+/// The trust policy `check` decides on: from any file `lint` reads, the role `resource` names
+/// (or the file's only one).
+pub fn policy(path: &Path, resource: Option<&str>) -> Result<LoadedPolicy, Vec<Diag>> {
+    let file = source::read_file(path).map_err(|e| vec![Diag::from_source_error(&e)])?;
+    let name = file.name.clone();
+    let src = source::open(std::sync::Arc::clone(&file), true).map_err(|skip| {
+        vec![Diag::error(
+            "rolecall::no-trust-policy",
+            format!("{name}: {skip}"),
+        )]
+    })?;
+    let (documents, errors) = src.documents();
+    if !errors.is_empty() {
+        return Err(errors.iter().map(Diag::from_source_error).collect());
+    }
+    let doc = source::select(&name, documents, resource).map_err(|e| {
+        let code = match e {
+            SelectError::Empty { .. } => "rolecall::no-trust-policy",
+            SelectError::Several { .. } => "rolecall::several-roles",
+            SelectError::NotFound { .. } => "rolecall::unknown-resource",
+        };
+        vec![Diag::error(code, e.to_string())]
+    })?;
+    let (shown, text, lines) = match &doc.embedded {
+        Some(e) => (
+            format!("{name} ({} decoded)", e.at.pointer),
+            Arc::<str>::from(e.text.as_str()),
+            Arc::new(LineIndex::new(&e.text)),
+        ),
+        None => (
+            name.clone(),
+            Arc::clone(&file.text),
+            Arc::clone(&file.lines),
+        ),
+    };
+    let indexed = IndexedSource::new(&shown, &text, Arc::clone(&lines));
+    let mut diags: Vec<Diag> = doc
+        .problems
+        .iter()
+        .map(|p| {
+            let (line, col) = file.line_col(p.span.start);
+            Diag::error(
+                &format!("rolecall::{}", p.code),
+                format!("{name}:{line}:{col}: {}", p.message),
+            )
+        })
+        .collect();
+    match doc.policy {
+        Ok(policy) if diags.is_empty() => Ok(LoadedPolicy {
+            name: shown,
             text,
             lines,
+            address: doc.origin.address,
             policy,
         }),
+        Ok(_) => Err(diags),
         Err(errors) => {
-            let source = IndexedSource::new(&name, &text, lines);
-            Err(policy_errors(&errors.0, &source))
+            diags.extend(policy_errors(&errors.0, &indexed));
+            Err(diags)
         }
     }
 }
@@ -57,7 +106,7 @@ pub fn policy_errors(errors: &[PolicyError], source: &IndexedSource) -> Vec<Diag
         .collect();
     if errors.len() > MAX_ERRORS_SHOWN {
         out.push(Diag::error(
-            "rolecall::more_errors",
+            "rolecall::more-errors",
             format!(
                 "{}: {} more error(s) not shown",
                 source.name(),
@@ -68,33 +117,17 @@ pub fn policy_errors(errors: &[PolicyError], source: &IndexedSource) -> Vec<Diag
     out
 }
 
-fn utf8(bytes: &[u8], name: &str) -> Result<String, Diag> {
-    json::decode_utf8(bytes).map(str::to_string).map_err(|e| {
-        let bom = usize::from(bytes.starts_with(b"\xEF\xBB\xBF")) * 3;
-        let valid = bytes
-            .get(bom..bom + e.span.start)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default();
-        let (line, col) = json::line_col(valid, valid.len());
-        Diag::error(
-            "rolecall::not_utf8",
-            format!(
-                "{name}:{line}:{col}: not valid UTF-8 (byte offset {})",
-                bom + e.span.start
-            ),
-        )
-    })
+fn utf8(bytes: Vec<u8>, path: &Path) -> Result<Arc<str>, Diag> {
+    source::from_bytes(path, bytes)
+        .map(|f| Arc::clone(&f.text))
+        .map_err(|e| Diag::from_source_error(&e))
 }
 
 pub fn policy_error(e: &PolicyError, source: &IndexedSource) -> Diag {
-    let code = if e.is_malformed_policy() {
-        "rolecall::MalformedPolicyDocument"
-    } else {
-        "rolecall::invalid_json"
-    };
+    let code = format!("rolecall::{}", source::code_of(e));
     let (line, col) = source.line_col(e.loc.span.start);
     let name = source.name();
-    let mut d = Diag::error(code, format!("{name}:{line}:{col}: {e}"))
+    let mut d = Diag::error(&code, format!("{name}:{line}:{col}: {e}"))
         .in_indexed_source(source.clone())
         .primary(e.loc.span.clone(), label_for(e));
     if let Some(first) = &e.related {
@@ -115,10 +148,10 @@ fn label_for(e: &PolicyError) -> String {
     }
 }
 
-fn json_error(e: &JsonError, name: &str, text: &Arc<String>, what: &str) -> Diag {
+fn json_error(e: &JsonError, name: &str, text: &str, what: &str) -> Diag {
     let (line, col) = json::line_col(text, e.span.start);
     Diag::error(
-        "rolecall::invalid_json",
+        "rolecall::invalid-json",
         format!("{name}:{line}:{col}: {what}: {e}"),
     )
     .in_source(name, text)
@@ -129,13 +162,13 @@ fn json_error(e: &JsonError, name: &str, text: &Arc<String>, what: &str) -> Diag
 pub fn claims(path: &Path) -> Result<Map<String, Value>, Diag> {
     let name = input::name(path);
     let bytes = input::read(path)?;
-    let text = Arc::new(utf8(&bytes, &name)?);
+    let text = utf8(bytes, path)?;
     let node = json::parse(&text).map_err(|e| json_error(&e, &name, &text, "invalid claims"))?;
     if let Some(members) = node.as_object() {
         for (i, m) in members.iter().enumerate() {
             if let Some(first) = members.iter().take(i).find(|f| f.key == m.key) {
                 return Err(Diag::error(
-                    "rolecall::duplicate_claim",
+                    "rolecall::duplicate-claim",
                     format!("{name}: claim `{}` appears twice", m.key),
                 )
                 .in_source(&name, &text)
@@ -147,7 +180,7 @@ pub fn claims(path: &Path) -> Result<Map<String, Value>, Diag> {
     match node.to_value() {
         Value::Object(map) => Ok(map),
         _ => Err(Diag::error(
-            "rolecall::invalid_claims",
+            "rolecall::invalid-claims",
             format!(
                 "{name}: claims must be a JSON object, found {}",
                 node.type_name()
@@ -162,12 +195,12 @@ pub fn claims(path: &Path) -> Result<Map<String, Value>, Diag> {
 pub fn jwks(path: &Path) -> Result<jsonwebtoken::jwk::JwkSet, Diag> {
     let name = input::name(path);
     let bytes = input::read(path)?;
-    let text = Arc::new(utf8(&bytes, &name)?);
+    let text = utf8(bytes, path)?;
     let tree = json::parse(&text).map_err(|e| json_error(&e, &name, &text, "invalid JWKS"))?;
     let set = rolecall::token::parse_jwks(text.as_bytes()).map_err(|e| {
         let offset = offset_of(&text, e.line, e.column);
         Diag::error(
-            "rolecall::invalid_jwks",
+            "rolecall::invalid-jwks",
             format!("{name}:{}:{}: {e}", e.line, e.column),
         )
         .in_source(&name, &text)
@@ -188,7 +221,7 @@ pub fn jwks(path: &Path) -> Result<jsonwebtoken::jwk::JwkSet, Diag> {
                 .unwrap_or(0..0);
             let (line, col) = json::line_col(&text, span.start);
             return Err(Diag::error(
-                "rolecall::invalid_jwks",
+                "rolecall::invalid-jwks",
                 format!("{name}:{line}:{col}: key {i} cannot be used: {e}"),
             )
             .in_source(&name, &text)
@@ -233,7 +266,7 @@ pub fn token(path: &Path) -> Result<rolecall::token::Token, Diag> {
     let name = input::name(path);
     let bytes = input::read(path)?;
     rolecall::token::decode(&bytes).map_err(|e| {
-        Diag::error("rolecall::invalid_token", format!("{name}: {e}"))
+        Diag::error("rolecall::invalid-token", format!("{name}: {e}"))
             .help("the token's text is not shown: it is a credential")
     })
 }

@@ -23,7 +23,7 @@ pub fn run(args: &RulesArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => fail(&[Diag::error(
-                "rolecall::unknown_rule",
+                "rolecall::unknown-rule",
                 format!("no rule is called `{id}`; `rolecall rules` lists them"),
             )]),
         },

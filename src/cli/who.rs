@@ -13,8 +13,12 @@ use super::{emit, fail, load};
 
 #[derive(Args)]
 pub struct WhoArgs {
-    /// The role's trust policy (JSON).
+    /// The role's trust policy: any file `lint` reads (IAM JSON, `get-role` output, an
+    /// account dump, a CloudFormation template, a Terraform plan).
     pub policy: PathBuf,
+    /// The role to read when the file holds several (its name or resource address).
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
     #[arg(long, value_enum, default_value_t = WhoFormat::Text)]
     pub format: WhoFormat,
 }
@@ -26,13 +30,13 @@ pub enum WhoFormat {
 }
 
 pub fn run(args: &WhoArgs) -> ExitCode {
-    let loaded = match load::policy(&args.policy) {
+    let loaded = match load::policy(&args.policy, args.resource.as_deref()) {
         Ok(l) => l,
         Err(diags) => return fail(&diags),
     };
     let who = match model::who(&loaded.policy, &Options::default()) {
         Ok(w) => w,
-        Err(e) => return fail(&[Diag::error("rolecall::model", e.to_string())]),
+        Err(e) => return fail(&[Diag::error("rolecall::model-error", e.to_string())]),
     };
     let out = match args.format {
         WhoFormat::Text => text(&loaded.name, &who),

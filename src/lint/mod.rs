@@ -6,9 +6,9 @@ mod config;
 pub mod config_file;
 mod context;
 mod finding;
-pub mod input;
 mod registry;
 mod rules;
+mod run;
 mod shape;
 pub mod witness;
 pub mod witness_dir;
@@ -18,6 +18,10 @@ pub use config::{Config, Ignore, Instance, Scope};
 pub use context::{claim_of, restricts, LintContext, ProviderView, StatementView};
 pub use finding::{Finding, Severity, Witness};
 pub use registry::ALL;
+pub use run::{
+    lint_document, lint_documents, lint_paths, lint_source, LintOptions, LintRun, Linted, Skipped,
+    SourceReport,
+};
 
 use crate::policy::{Policy, PolicyErrors};
 

@@ -2,11 +2,10 @@
 //! mismatch at once. The format is documented in `corpus/README.md`.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 use std::path::Path;
 
-use rolecall::check::{check, trusted_prefixes, CheckInput};
-use rolecall::token::{self, CheckOptions, Signature};
+use rolecall::check::{CheckRequest, Identity};
+use rolecall::token::{self, Signature};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -67,7 +66,17 @@ fn run_case(file: &Path, case: &Case) -> Result<Outcome, String> {
         (None, Some(f)) => String::from_utf8(read(f)?).map_err(|e| e.to_string())?,
         _ => return Err("exactly one of policy / policy_file".into()),
     };
-    let Ok(policy) = rolecall::policy::parse(&text) else {
+    // Read as `rolecall check` reads its POLICY argument: through the source layer.
+    let name = case.policy_file.as_deref().unwrap_or("inline.json");
+    let chosen = rolecall::source::from_bytes(Path::new(name), text.into_bytes())
+        .ok()
+        .and_then(|f| rolecall::source::open(f, true).ok())
+        .and_then(|src| {
+            let (docs, errors) = src.documents();
+            errors.is_empty().then_some(docs)
+        })
+        .and_then(|docs| rolecall::source::select(name, docs, None).ok());
+    let Some(Ok(policy)) = chosen.map(|d| d.policy) else {
         return Ok(Outcome {
             decision: "Invalid".into(),
             statement: None,
@@ -87,44 +96,42 @@ fn run_case(file: &Path, case: &Case) -> Result<Outcome, String> {
         Some(f) => Some(token::parse_jwks(&read(f)?).map_err(|e| e.to_string())?),
         None => None,
     };
-    let prefixes = trusted_prefixes(&policy);
-    let (claims, checks) = match (&r.claims, &r.claims_file, &r.token_file) {
-        (Some(c), None, None) => (c.clone(), None),
+    let token = match (&r.claims, &r.claims_file, &r.token_file) {
+        (_, _, Some(f)) => Some(token::decode(&read(f)?).map_err(|e| e.to_string())?),
+        _ => None,
+    };
+    let claims = match (&r.claims, &r.claims_file, &token) {
+        (Some(c), None, None) => Some(c.clone()),
         (None, Some(f), None) => match serde_json::from_slice(&read(f)?) {
-            Ok(Value::Object(m)) => (m, None),
+            Ok(Value::Object(m)) => Some(m),
             _ => return Err(format!("{f} is not a claims object")),
         },
-        (None, None, Some(f)) => {
-            let t = token::decode(&read(f)?).map_err(|e| e.to_string())?;
-            let checks = token::check(
-                &t,
-                &CheckOptions {
-                    now,
-                    jwks: jwks.as_ref(),
-                    audiences: &r.audiences,
-                    trusted_prefixes: &prefixes,
-                },
-            );
-            (t.claims.clone(), Some(checks))
-        }
+        (None, None, Some(_)) => None,
         _ => return Err("exactly one of claims / claims_file / token_file".into()),
     };
+    let identity = match (&token, &claims) {
+        (Some(t), _) => Identity::Token {
+            token: t,
+            jwks: jwks.as_ref(),
+            audiences: &r.audiences,
+        },
+        (None, Some(c)) => Identity::Claims(c),
+        (None, None) => return Err("no identity".into()),
+    };
     let source_ip = match &r.source_ip {
-        Some(s) => Some(s.parse::<IpAddr>().map_err(|e| e.to_string())?),
+        Some(s) => Some(rolecall::check::parse_source_ip(s).map_err(|e| e.to_string())?),
         None => None,
     };
-    let extra: Vec<(String, String)> = r.context.clone().into_iter().collect();
-    let report = check(
-        &policy,
-        &CheckInput {
-            claims: &claims,
-            provider: r.provider.as_deref(),
-            source_ip,
-            now,
-            extra: &extra,
-        },
-        checks,
-    )
+    let context: Vec<(String, String)> = r.context.clone().into_iter().collect();
+    // The same front door as `rolecall check`.
+    let report = rolecall::check::run(&CheckRequest {
+        policy: &policy,
+        identity,
+        provider: r.provider.as_deref(),
+        source_ip,
+        now,
+        context: &context,
+    })
     .map_err(|e| e.to_string())?;
     let signature = report.token.as_ref().map(|t| {
         match t.signature {

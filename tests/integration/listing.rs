@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use rolecall::lint::input::{self, Layout};
+use rolecall::source::iam::{self as input, Layout};
 
 use crate::common;
 

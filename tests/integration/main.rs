@@ -9,6 +9,8 @@
 
 /// The GitHub Action's lint step (run.sh) and action.yml's wiring to it.
 mod action;
+/// `check POLICY` reads what `lint` reads; `--resource` picks one role.
+mod check_resource;
 /// The command line: output formats, exit codes, token handling.
 mod cli;
 /// Colour: `--color`, `NO_COLOR`, and no escape codes in piped output.
@@ -22,6 +24,10 @@ mod completions;
 mod corpus;
 /// GitHub custom subject templates declared in `rolecall.toml`.
 mod custom_template;
+/// Diagnostic codes, `--context` validation, and the exit codes the README states.
+mod diagnostics;
+/// `lint PATH...`: directory walks, skipped files, the run summary, one bad file among many.
+mod discovery;
 /// Generated README text (the rules table) matches the code.
 mod docs;
 /// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
@@ -34,14 +40,14 @@ mod lint_cli;
 mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
 mod malformed;
-/// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
-mod pipe;
-/// Quiet on the policies the providers recommend, loud on over-broad and broken ones.
-mod precision;
 /// The diff corpus (`corpus/diff/`): verdicts and replayable witnesses.
 mod model_corpus;
+/// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
+mod pipe;
 /// `rolecall policy`: every provider scope in every form, read back, linted, and proven by the model.
 mod policy_gen;
+/// Quiet on the policies the providers recommend, loud on over-broad and broken ones.
+mod precision;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
@@ -54,13 +60,11 @@ mod snapshots_check;
 mod snapshots_common;
 /// Snapshots of `lint`'s text and JSON output over the lint corpus and the rule examples.
 mod snapshots_lint;
-/// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
-mod token_alg;
 /// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
 mod source_cfn;
+/// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
+mod source_hcl;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
 mod token_alg;
 /// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.
 mod witness_dir;
-/// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
-mod source_hcl;

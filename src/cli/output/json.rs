@@ -101,6 +101,7 @@ fn location(loaded: &LoadedPolicy, l: &Loc) -> Value {
     let (line, column) = loaded.lines.line_col(&loaded.text, l.span.start);
     json!({
         "file": loaded.name,
+        "role": loaded.address,
         "pointer": l.pointer,
         "line": line,
         "column": column,

@@ -33,6 +33,9 @@ pub fn check(loaded: &LoadedPolicy, report: &CheckReport, token: Option<&Token>)
         }
     }
     let _ = writeln!(out);
+    if let Some(role) = &loaded.address {
+        let _ = writeln!(out, "role     {role}");
+    }
     let _ = writeln!(out, "caller   {}", report.request.principal);
     if let Some(t) = token {
         token_lines(&mut out, t, report);
@@ -127,7 +130,7 @@ fn trace(loaded: &LoadedPolicy, report: &CheckReport) -> Vec<Diag> {
         for a in d.actions.iter().skip(1) {
             if a.outcome == ActionOutcome::ImplicitDeny {
                 diags.push(Diag::error(
-                    "rolecall::missing_action",
+                    "rolecall::missing-action",
                     format!(
                         "no statement allows {}, which this token requires (session tags or \
                          source identity)",
@@ -145,7 +148,7 @@ fn trace(loaded: &LoadedPolicy, report: &CheckReport) -> Vec<Diag> {
         .collect();
     if allows.is_empty() {
         return vec![Diag::error(
-            "rolecall::no_allow",
+            "rolecall::no-allow",
             "the policy has no Allow statement: everything is implicitly denied",
         )];
     }
@@ -164,7 +167,7 @@ fn trace(loaded: &LoadedPolicy, report: &CheckReport) -> Vec<Diag> {
         .collect();
     if allows.len() > shown {
         diags.push(Diag::error(
-            "rolecall::more_statements",
+            "rolecall::more-statements",
             format!(
                 "{} more Allow statement(s) do not apply either (see --format json)",
                 allows.len() - shown

@@ -129,7 +129,7 @@ fn provider(l: &Located) -> Option<&'static str> {
             return Some(p);
         }
     }
-    let text = l.source.as_str();
+    let text = &*l.source;
     let at = l.finding.loc.span.start.min(text.len());
     // A role in an account dump shares the file with its neighbours: look only nearby.
     let window = if l.role.is_some() && l.source_name == l.file {
@@ -329,7 +329,7 @@ fn finding(l: &Located, texts: &mut Texts) -> Value {
 
 /// The policy text around the finding: (before, the value, after, first line number).
 fn excerpt(l: &Located) -> (String, String, String, usize) {
-    let text = l.source.as_str();
+    let text = &*l.source;
     let lines = &l.source_lines;
     let span = &l.finding.loc.span;
     let start = span.start.min(text.len());

@@ -1,19 +1,45 @@
 //! `lint --format json`: a stable, versioned schema.
 //!
-//! `{"version": 1, "findings": [{rule, severity, file, role, line, column, end_line,
+//! `{"version": 1, "findings": [{rule, severity, file, role, labels, line, column, end_line,
 //! end_column, pointer, message, help, fingerprint, witness: {who, principal, claims,
-//! source_ip} | null}], "summary": {errors, warnings, notes, baselined}}`
+//! source_ip} | null}], "errors": [{code, file, line, column, pointer, message}],
+//! "summary": {errors, warnings, notes, baselined}}`
+//!
+//! `errors` are the files that could not be read or parsed (each one's first problem); the
+//! findings of every other file are still in `findings`. Members are only ever added.`
 
 use std::io::{self, Write};
 
 use rolecall::lint::Severity;
 use serde_json::{json, Value};
 
+use rolecall::source::SourceError;
+
 use super::Located;
+
+/// A file's problem: its code, where it is, and what it is.
+fn error(e: &SourceError) -> Value {
+    let (line, column) = e
+        .line_col()
+        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    json!({
+        "code": e.code,
+        "file": e.name,
+        "line": line,
+        "column": column,
+        "pointer": e.pointer,
+        "message": e.message,
+    })
+}
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub fn render(located: &[Located], baselined: usize, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    located: &[Located],
+    baselined: usize,
+    errors: &[SourceError],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
     write!(
         out,
@@ -28,6 +54,10 @@ pub fn render(located: &[Located], baselined: usize, out: &mut dyn Write) -> io:
     } else {
         b"\n  ],\n"
     })?;
+    let errors: Vec<Value> = errors.iter().map(error).collect();
+    out.write_all(b"  \"errors\": ")?;
+    super::write_indented(out, &Value::Array(errors), "  ")?;
+    out.write_all(b",\n")?;
     let summary = json!({
         "errors": count(Severity::Error),
         "warnings": count(Severity::Warning),
@@ -46,6 +76,11 @@ pub fn finding(l: &Located) -> Value {
         "severity": f.severity.as_str(),
         "file": l.file,
         "role": l.role,
+        "labels": l
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect::<serde_json::Map<String, Value>>(),
         "line": l.line,
         "column": l.column,
         "end_line": l.end_line,

@@ -11,9 +11,9 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use rolecall::json::{LineIndex, Span};
-use rolecall::lint::input::Embedded;
-use rolecall::lint::Finding;
+use rolecall::lint::{Finding, Linted};
 use rolecall::policy::Loc;
+use rolecall::source::{Embedded, SourceError};
 
 use crate::cli::lint::LintFormat;
 
@@ -21,7 +21,10 @@ use crate::cli::lint::LintFormat;
 #[derive(Debug, Clone)]
 pub struct Located {
     pub file: String,
+    /// The resource address: the role's name in a listing, `Resources.X` in a template.
     pub role: Option<String>,
+    /// What the reader knows besides the address (`cdk-path`, `logical-id`).
+    pub labels: Vec<(String, String)>,
     /// 1-based position of the finding's start (or of the embedded policy string).
     pub line: usize,
     pub column: usize,
@@ -34,7 +37,7 @@ pub struct Located {
     /// Where `--witness-dir` saved this finding's witness, for the text "reproduce" line.
     pub witness_file: Option<String>,
     /// The text the finding's spans refer to (the file, or the decoded policy) and its name.
-    pub source: Arc<String>,
+    pub source: Arc<str>,
     pub source_name: String,
     /// Line index of `source` (shared by every finding of a file).
     pub source_lines: Arc<LineIndex>,
@@ -45,27 +48,49 @@ pub struct Located {
 
 /// A URL-encoded policy's decoded text, shared by the findings in it.
 pub struct EmbeddedSource {
-    text: Arc<String>,
+    text: Arc<str>,
     lines: Arc<LineIndex>,
     at: Loc,
 }
 
 impl EmbeddedSource {
-    pub fn new(e: Embedded) -> Self {
+    pub fn new(e: &Embedded) -> Self {
         EmbeddedSource {
             lines: Arc::new(LineIndex::new(&e.text)),
-            text: Arc::new(e.text),
-            at: e.at,
+            text: Arc::from(e.text.as_str()),
+            at: e.at.clone(),
         }
     }
 }
 
 impl Located {
+    /// Every finding of a linted document, placed in its file.
+    pub fn all(linted: Vec<Linted>) -> Vec<Located> {
+        let mut out = Vec::new();
+        for l in linted {
+            // The findings of a URL-encoded policy share one copy of its decoded text.
+            let embedded = l.embedded.as_deref().map(EmbeddedSource::new);
+            for f in l.findings {
+                out.push(Located::new(
+                    &l.origin.file.name,
+                    &l.origin.file.text,
+                    &l.origin.file.lines,
+                    l.origin.address.as_deref(),
+                    &l.origin.labels,
+                    embedded.as_ref(),
+                    f,
+                ));
+            }
+        }
+        out
+    }
+
     pub fn new(
         file: &str,
-        text: &Arc<String>,
+        text: &Arc<str>,
         lines: &Arc<LineIndex>,
         role: Option<&str>,
+        labels: &[(String, String)],
         embedded: Option<&EmbeddedSource>,
         finding: Finding,
     ) -> Self {
@@ -108,6 +133,7 @@ impl Located {
             source_lines,
             file: file.to_string(),
             role: role.map(str::to_string),
+            labels: labels.to_vec(),
             line,
             column,
             end_line,
@@ -140,11 +166,12 @@ pub fn render(
     format: LintFormat,
     located: &[Located],
     baselined: usize,
+    errors: &[SourceError],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         LintFormat::Text => out.write_all(text::render(located, baselined).as_bytes()),
-        LintFormat::Json => json::render(located, baselined, out),
+        LintFormat::Json => json::render(located, baselined, errors, out),
         LintFormat::Sarif => sarif::render(located, out),
         LintFormat::Github => out.write_all(github::render(located).as_bytes()),
         LintFormat::Bitbucket => out.write_all(bitbucket::render(located).as_bytes()),

@@ -17,10 +17,11 @@ pub fn render(located: &[Located], baselined: usize) -> String {
             Severity::Warning => MietteSeverity::Warning,
             Severity::Note => MietteSeverity::Advice,
         };
+        let labels: String = l.labels.iter().map(|(k, v)| format!(", {k} {v}")).collect();
         let role = l
             .role
             .as_deref()
-            .map(|r| format!(" (role {r})"))
+            .map(|r| format!(" (role {r}{labels})"))
             .unwrap_or_default();
         let mut d = Diag::error(
             &format!("rolecall::{}", f.rule),
@@ -49,9 +50,14 @@ pub fn render(located: &[Located], baselined: usize) -> String {
                 .unwrap_or_default();
             let _ = writeln!(out, "  witness: {}, which the policy admits:", w.who);
             let _ = writeln!(out, "    {claims}");
+            let resource = l
+                .role
+                .as_deref()
+                .map(|r| format!(" --resource '{r}'"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    reproduce: rolecall check {} --claims {}{ip}\n",
+                "    reproduce: rolecall check {}{resource} --claims {}{ip}\n",
                 l.file,
                 l.witness_file.as_deref().unwrap_or("witness.json")
             );

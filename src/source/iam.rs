@@ -1,8 +1,8 @@
-//! What `lint` reads: a trust policy, the output of `aws iam get-role` or `list-roles`, or a
+//! The IAM reader: a trust policy, the output of `aws iam get-role` or `list-roles`, or a
 //! whole-account `aws iam get-account-authorization-details` dump. Each yields documents, one
 //! per role, located in the file.
 
-use crate::json::{self, Kind, Node};
+use crate::json::{self, Kind, Node, Span};
 use crate::policy::{self, Loc, Policy, PolicyError, PolicyErrorKind, PolicyErrors};
 
 /// One trust policy found in a file.
@@ -10,6 +10,11 @@ use crate::policy::{self, Loc, Policy, PolicyError, PolicyErrorKind, PolicyError
 pub struct Document {
     /// The role's name when the file describes roles.
     pub role: Option<String>,
+    /// JSON pointer of the policy in the file (`""` for a bare policy).
+    pub pointer: String,
+    /// The policy's span in the file (the whole file for a bare policy; the role object for a
+    /// role whose document is missing).
+    pub span: Span,
     pub result: Result<Policy, PolicyErrors>,
     /// Set when the policy was a URL-encoded string: the decoded text, which the policy's
     /// locations refer to, and where the string sits in the file.
@@ -33,6 +38,14 @@ pub enum FileKind {
     Other,
 }
 
+/// Whether `text` is this reader's: JSON (an object or an array). Cheap: the first
+/// character decides; [`layout`] then reports a syntax error with its location, and a JSON
+/// file that holds no trust policy is [`FileKind::Other`].
+pub fn sniff(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with('{') || t.starts_with('[')
+}
+
 /// Classify a parsed file by its top-level members.
 pub fn kind(root: &Node) -> FileKind {
     if root.get("RoleDetailList").is_some() {
@@ -51,6 +64,21 @@ pub fn kind(root: &Node) -> FileKind {
     }
 }
 
+/// Members that mark a CloudFormation template or a Terraform plan: JSON this reader does not
+/// read as a policy even when the file is named.
+const TEMPLATE_MEMBERS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Resources",
+    "planned_values",
+    "resource_changes",
+    "terraform_version",
+];
+
+/// Is this JSON a template or a plan (another reader's format), not a policy?
+pub fn is_template(root: &Node) -> bool {
+    TEMPLATE_MEMBERS.iter().any(|m| root.get(m).is_some())
+}
+
 /// Split a parsed file into its trust policies.
 pub fn documents(root: &Node) -> Vec<Document> {
     let mut out = Vec::new();
@@ -65,6 +93,8 @@ pub fn for_each_document(root: &Node, mut visit: impl FnMut(Document)) {
         FileKind::Policy | FileKind::Other => {
             visit(Document {
                 role: None,
+                pointer: String::new(),
+                span: root.span.clone(),
                 result: policy::from_node(root, ""),
                 embedded: None,
             });
@@ -97,6 +127,8 @@ fn role_document(role: &Node, pointer: &str) -> Document {
     let Some(doc) = role.get("AssumeRolePolicyDocument") else {
         return Document {
             role: name,
+            pointer: pointer.to_string(),
+            span: role.span.clone(),
             result: Err(PolicyErrors(vec![PolicyError::new(
                 PolicyErrorKind::MissingElement {
                     name: "AssumeRolePolicyDocument",
@@ -111,6 +143,8 @@ fn role_document(role: &Node, pointer: &str) -> Document {
             let text = percent_decode(encoded);
             Document {
                 role: name,
+                pointer: here.clone(),
+                span: doc.span.clone(),
                 result: policy::parse(&text),
                 embedded: Some(Embedded {
                     text,
@@ -120,7 +154,9 @@ fn role_document(role: &Node, pointer: &str) -> Document {
         }
         _ => Document {
             role: name,
+            span: doc.span.clone(),
             result: policy::from_node(doc, &here),
+            pointer: here,
             embedded: None,
         },
     }
@@ -187,6 +223,14 @@ struct Listing<'t> {
 /// tree; anything else, and any listing serde_json refuses (a duplicate member, a syntax
 /// error), takes the strict parser, which reports the problem with its location.
 pub fn layout(text: &str) -> Result<Layout<'_>, PolicyErrors> {
+    // serde reads a struct from an array too; only an object can be a listing.
+    let object = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    if !object {
+        return parse_file(text).map(Layout::Tree);
+    }
     if let Ok(listing) = serde_json::from_str::<Listing<'_>>(text) {
         let split = match (listing.role_detail_list, listing.roles, listing.role) {
             (Some(list), _, _) => Some(("RoleDetailList", list)),
@@ -222,10 +266,15 @@ pub fn role(r: RoleText<'_>) -> Document {
         }
         Err(e) => Document {
             role: None,
+            span: r.offset..r.offset + r.text.len(),
             result: Err(PolicyErrors(vec![PolicyError::new(
                 PolicyErrorKind::Json(e.kind),
-                Loc::new(pointer, e.span.start + r.offset..e.span.end + r.offset),
+                Loc::new(
+                    pointer.clone(),
+                    e.span.start + r.offset..e.span.end + r.offset,
+                ),
             )])),
+            pointer,
             embedded: None,
         },
     }

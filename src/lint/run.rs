@@ -1,0 +1,405 @@
+//! The linter's front doors: documents, a source, or paths on disk in; findings placed in
+//! their files, the files' problems and a run summary out. The CLI, the corpus runner, the
+//! fuzz targets and the benches all lint through here.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use crate::policy::Loc;
+use crate::source::{self, iam, Document, Embedded, Origin, Placeholder, Source, SourceError};
+
+use super::{invalid, lint, Config, Finding, Severity, INVALID_POLICY};
+
+/// How to lint.
+#[derive(Debug, Clone, Copy)]
+pub struct LintOptions {
+    /// Threads that lint the roles of a listing or account dump.
+    pub jobs: usize,
+}
+
+impl Default for LintOptions {
+    /// One thread per core.
+    fn default() -> Self {
+        LintOptions {
+            jobs: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        }
+    }
+}
+
+/// One document's findings, with what rendering them needs (the policy itself is dropped:
+/// a dump's ten thousand policies are never held at once).
+#[derive(Debug, Clone)]
+pub struct Linted {
+    pub origin: Origin,
+    /// The decoded text of a URL-encoded policy, which the findings' spans refer to.
+    pub embedded: Option<Arc<Embedded>>,
+    pub placeholders: Vec<Placeholder>,
+    /// Sorted by location; never empty.
+    pub findings: Vec<Finding>,
+}
+
+/// What linting one source found.
+#[derive(Debug, Default)]
+pub struct SourceReport {
+    /// Documents linted (with findings or without).
+    pub policies: usize,
+    pub linted: Vec<Linted>,
+    pub errors: Vec<SourceError>,
+}
+
+/// A file read and not linted, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub name: String,
+    pub reason: String,
+}
+
+/// What linting paths found.
+#[derive(Debug, Default)]
+pub struct LintRun {
+    pub files_read: usize,
+    pub policies: usize,
+    pub skipped: Vec<Skipped>,
+    /// In the order the paths were given, each file's documents in file order.
+    pub linted: Vec<Linted>,
+    /// Every file that could not be read or parsed, located; the rest were still linted.
+    pub errors: Vec<SourceError>,
+}
+
+impl LintRun {
+    /// Findings at each severity: (errors, warnings, notes).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |s: Severity| {
+            self.linted
+                .iter()
+                .flat_map(|l| &l.findings)
+                .filter(|f| f.severity == s)
+                .count()
+        };
+        (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Note),
+        )
+    }
+}
+
+/// Lint one document: every enabled rule, `rolecall.toml`'s ignores and scopes (matched on
+/// [`Origin::key`]), and the document's inline ignores, which apply to an invalid document's
+/// findings too. `None` when nothing remains.
+pub fn lint_document(doc: Document, config: &Config) -> Option<Linted> {
+    let key = doc.origin.key();
+    let mut findings = match &doc.policy {
+        Ok(policy) => lint(policy, config, &key),
+        Err(errors) if config.ignored(INVALID_POLICY, &key) => {
+            let _ = errors;
+            Vec::new()
+        }
+        Err(errors) => invalid(errors),
+    };
+    for p in &doc.problems {
+        if !config.ignored(p.code, &key) {
+            findings.push(Finding::new(
+                p.code,
+                Severity::Error,
+                Loc::new("", p.span.clone()),
+                p.message.clone(),
+            ));
+        }
+    }
+    findings.retain(|f| {
+        !doc.ignores
+            .iter()
+            .any(|i| i.rule == f.rule || i.rule == "*")
+    });
+    if findings.is_empty() {
+        return None;
+    }
+    if !doc.placeholders.is_empty() {
+        for f in &mut findings {
+            let named: Vec<String> = doc
+                .placeholders_in(&f.loc.span)
+                .map(|p| format!("`{}`", p.what))
+                .collect();
+            if !named.is_empty() {
+                let note = format!(
+                    "this depends on a value known only at deploy time: {} (read as an opaque \
+                     literal that matches only itself)",
+                    named.join(", ")
+                );
+                f.help = Some(match f.help.take() {
+                    Some(h) => format!("{h}\n{note}"),
+                    None => note,
+                });
+            }
+        }
+    }
+    Some(Linted {
+        origin: doc.origin,
+        embedded: doc.embedded.map(Arc::new),
+        placeholders: doc.placeholders,
+        findings,
+    })
+}
+
+/// Lint documents one after another.
+pub fn lint_documents(docs: impl IntoIterator<Item = Document>, config: &Config) -> SourceReport {
+    let mut report = SourceReport::default();
+    for d in docs {
+        report.policies += 1;
+        report.linted.extend(lint_document(d, config));
+    }
+    report
+}
+
+/// Roles a worker takes at a time: small enough to balance the load, big enough that taking
+/// one costs nothing.
+const ROLES_PER_TASK: usize = 64;
+
+/// Lint a source. The roles of a big listing or dump are split, parsed and linted on
+/// `options.jobs` threads; the findings come back in file order whatever the number.
+pub fn lint_source(source: &Source, config: &Config, options: &LintOptions) -> SourceReport {
+    let mut report = SourceReport::default();
+    if let Source::Iam { file, named } = source {
+        match source::iam_layout(file) {
+            Ok(iam::Layout::Roles(roles))
+                if options.jobs > 1 && roles.len() >= 2 * ROLES_PER_TASK =>
+            {
+                return lint_in_parallel(file, &roles, config, options.jobs);
+            }
+            Ok(layout) => source::for_each_iam_document(file, *named, &layout, |d| {
+                report.policies += 1;
+                report.linted.extend(lint_document(d, config));
+            }),
+            Err(e) => report.errors.push(e),
+        }
+        return report;
+    }
+    if let Source::Documents { errors, .. } = source {
+        report.errors.extend(errors.iter().cloned());
+    }
+    let result = source.for_each_document(|d| {
+        report.policies += 1;
+        report.linted.extend(lint_document(d, config));
+    });
+    if let Err(e) = result {
+        report.errors.push(e);
+    }
+    report
+}
+
+/// Workers take the next few roles from a shared counter; the results are put back in file
+/// order, so the output does not depend on scheduling.
+fn lint_in_parallel(
+    file: &Arc<source::SourceText>,
+    roles: &[iam::RoleText<'_>],
+    config: &Config,
+    workers: usize,
+) -> SourceReport {
+    let tasks: Vec<&[iam::RoleText<'_>]> = roles.chunks(ROLES_PER_TASK).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<Linted>)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(task) = tasks.get(i) else {
+                return done;
+            };
+            let out = task
+                .iter()
+                .filter_map(|r| lint_document(source::iam_document(file, iam::role(*r)), config))
+                .collect();
+            done.push((i, out));
+        }
+    };
+    let mut failed = false;
+    let mut results: Vec<(usize, Vec<Linted>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.clamp(1, tasks.len()))
+            .map(|_| scope.spawn(work))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    failed = true;
+                    Vec::new()
+                })
+            })
+            .collect()
+    });
+    results.sort_unstable_by_key(|(i, _)| *i);
+    let mut report = SourceReport {
+        policies: roles.len(),
+        linted: results.into_iter().flat_map(|(_, out)| out).collect(),
+        errors: Vec::new(),
+    };
+    if failed {
+        report.errors.push(SourceError::at(
+            file,
+            0..0,
+            "internal",
+            "a lint worker failed; some roles were not linted",
+        ));
+    }
+    report
+}
+
+/// Lint files and directories: [`source::discover`] finds the files, each is read and its
+/// reader picked by content; a file no reader recognises, or that holds no trust policy, is
+/// skipped (and said so in [`LintRun::skipped`]). A file that cannot be read or parsed is
+/// one located error; every other file is still linted.
+pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> LintRun {
+    let found = source::discover(paths);
+    let mut run = LintRun {
+        errors: found.errors,
+        ..LintRun::default()
+    };
+    for c in found.candidates {
+        let file = match source::read_file(&c.path) {
+            Ok(f) => f,
+            Err(e) => {
+                run.errors.push(e);
+                continue;
+            }
+        };
+        run.files_read += 1;
+        let name = file.name.clone();
+        let src = match source::open(file, c.named) {
+            Ok(s) => s,
+            Err(skip) => {
+                run.skipped.push(Skipped {
+                    name,
+                    reason: skip.to_string(),
+                });
+                continue;
+            }
+        };
+        let mut report = lint_source(&src, config, options);
+        if report.policies == 0 && report.errors.is_empty() {
+            run.skipped.push(Skipped {
+                name,
+                reason: source::Skip::NoTrustPolicy.to_string(),
+            });
+            continue;
+        }
+        run.policies += report.policies;
+        run.linted.append(&mut report.linted);
+        run.errors.append(&mut report.errors);
+    }
+    run
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::json;
+    use crate::source::{self, Found, InlineIgnore, Placeholder, ReadOutput, SourceFile};
+
+    /// Admits every GitHub repository: a cross-tenant finding on the `sub` value.
+    const BROAD: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                      "StringLike": {"token.actions.githubusercontent.com:sub": "repo:<!Ref Org>/*"}}}]}"#;
+
+    fn found(address: &str, text: &'static str, ignores: Vec<InlineIgnore>) -> Found {
+        let at = BROAD.find("<!Ref Org>").unwrap();
+        Found {
+            file: 0,
+            address: address.into(),
+            span: 0..1,
+            tree: json::parse(text).map_err(|_| source::ReadError {
+                file: 0,
+                span: 0..0,
+                code: "invalid-yaml",
+                message: "bad".into(),
+            }),
+            placeholders: vec![Placeholder::new("!Ref Org", at..at + 10)],
+            ignores,
+            labels: Vec::new(),
+            before: None,
+        }
+    }
+
+    fn output(found: Vec<Found>) -> ReadOutput {
+        ReadOutput {
+            files: vec![SourceFile {
+                path: PathBuf::from("stack.yaml"),
+                text: std::sync::Arc::from(BROAD),
+            }],
+            found,
+            errors: Vec::new(),
+        }
+    }
+
+    fn rules(report: &SourceReport) -> Vec<&'static str> {
+        report
+            .linted
+            .iter()
+            .flat_map(|l| l.findings.iter().map(|f| f.rule))
+            .collect()
+    }
+
+    #[test]
+    fn inline_ignores_apply_to_valid_and_invalid_documents() {
+        let config = Config::default();
+        let opts = LintOptions { jobs: 1 };
+        let plain = lint_source(
+            &source::from_read_output(output(vec![found("Resources.A", BROAD, Vec::new())])),
+            &config,
+            &opts,
+        );
+        let first = rules(&plain)[0];
+        let ignore = |rule: &str| InlineIgnore {
+            rule: rule.into(),
+            reason: "reviewed".into(),
+            span: 0..0,
+        };
+        let ignored = lint_source(
+            &source::from_read_output(output(vec![
+                found("Resources.A", BROAD, vec![ignore(first)]),
+                found(
+                    "Resources.B",
+                    "{\"Statement\": 1}",
+                    vec![ignore(INVALID_POLICY)],
+                ),
+            ])),
+            &config,
+            &opts,
+        );
+        assert_eq!(ignored.policies, 2);
+        assert!(!rules(&ignored).contains(&first), "{:?}", rules(&ignored));
+        assert!(!rules(&ignored).contains(&INVALID_POLICY));
+        // Without the ignore, the invalid document is reported.
+        let invalid = lint_source(
+            &source::from_read_output(output(vec![found(
+                "Resources.B",
+                "{\"Statement\": 1}",
+                Vec::new(),
+            )])),
+            &config,
+            &opts,
+        );
+        assert!(rules(&invalid).iter().all(|r| *r == INVALID_POLICY));
+    }
+
+    #[test]
+    fn a_finding_on_a_placeholder_names_it() {
+        let report = lint_documents(
+            source::from_read_output(output(vec![found("Resources.A", BROAD, Vec::new())]))
+                .documents()
+                .0,
+            &Config::default(),
+        );
+        let helps: Vec<String> = report.linted[0]
+            .findings
+            .iter()
+            .filter_map(|f| f.help.clone())
+            .collect();
+        assert!(helps.iter().any(|h| h.contains("`!Ref Org`")), "{helps:?}");
+    }
+}
