@@ -37,17 +37,33 @@ pub const MAX_ERRORS_SHOWN: usize = 20;
 /// The trust policy `check` decides on: from any file `lint` reads, the role `resource` names
 /// (or the file's only one).
 pub fn policy(path: &Path, resource: Option<&str>) -> Result<LoadedPolicy, Vec<Diag>> {
-    let file = source::read_file(path).map_err(|e| vec![Diag::from_source_error(&e)])?;
-    let name = file.name.clone();
-    let src = source::open(std::sync::Arc::clone(&file), true).map_err(|skip| {
-        vec![Diag::error(
-            "rolecall::no-trust-policy",
-            format!("{name}: {skip}"),
-        )]
-    })?;
-    let (documents, errors) = src.documents();
+    let (name, src) = if source::is_terraform(path) {
+        // A `.tf` file is read with its whole module directory (variables, locals and data
+        // sources live in sibling files).
+        let name = source::display_name(path);
+        (
+            name,
+            source::read_terraform(&source::terraform_module_of(path)),
+        )
+    } else {
+        let file = source::read_file(path).map_err(|e| vec![Diag::from_source_error(&e)])?;
+        let name = file.name.clone();
+        let src = source::open(Arc::clone(&file), true).map_err(|skip| {
+            vec![Diag::error(
+                "rolecall::no-trust-policy",
+                format!("{name}: {skip}"),
+            )]
+        })?;
+        (name, src)
+    };
+    let (mut documents, errors) = src.documents();
     if !errors.is_empty() {
         return Err(errors.iter().map(Diag::from_source_error).collect());
+    }
+    if source::is_terraform(path) && resource.is_none() {
+        // Without --resource, the roles of the file named, not of its whole module.
+        let named = std::fs::canonicalize(path).ok();
+        documents.retain(|d| std::fs::canonicalize(&d.origin.file.path).ok() == named);
     }
     let doc = source::select(&name, documents, resource).map_err(|e| {
         let code = match e {
@@ -64,9 +80,9 @@ pub fn policy(path: &Path, resource: Option<&str>) -> Result<LoadedPolicy, Vec<D
             Arc::new(LineIndex::new(&e.text)),
         ),
         None => (
-            name.clone(),
-            Arc::clone(&file.text),
-            Arc::clone(&file.lines),
+            doc.origin.file.name.clone(),
+            Arc::clone(&doc.origin.file.text),
+            Arc::clone(&doc.origin.file.lines),
         ),
     };
     let indexed = IndexedSource::new(&shown, &text, Arc::clone(&lines));
@@ -74,7 +90,7 @@ pub fn policy(path: &Path, resource: Option<&str>) -> Result<LoadedPolicy, Vec<D
         .problems
         .iter()
         .map(|p| {
-            let (line, col) = file.line_col(p.span.start);
+            let (line, col) = doc.origin.file.line_col(p.span.start);
             Diag::error(
                 &format!("rolecall::{}", p.code),
                 format!("{name}:{line}:{col}: {}", p.message),

@@ -255,7 +255,20 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
         errors: found.errors,
         ..LintRun::default()
     };
-    for c in found.candidates {
+    // Terraform reads a module directory at once, and follows the local modules it calls.
+    let (terraform, others): (Vec<_>, Vec<_>) = found
+        .candidates
+        .into_iter()
+        .partition(|c| source::is_terraform(&c.path));
+    if !terraform.is_empty() {
+        let paths: Vec<PathBuf> = terraform.into_iter().map(|c| c.path).collect();
+        run.files_read += paths.len();
+        let mut report = lint_source(&source::read_terraform(&paths), config, options);
+        run.policies += report.policies;
+        run.linted.append(&mut report.linted);
+        run.errors.append(&mut report.errors);
+    }
+    for c in others {
         let file = match source::read_file(&c.path) {
             Ok(f) => f,
             Err(e) => {

@@ -48,6 +48,10 @@ use crate::policy::{PolicyError, PolicyErrorKind};
 /// its `.tf` files are collected by [`discover`] and read once per root directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A CloudFormation or SAM template (JSON or YAML), CDK's `cdk.out/*.template.json`.
+    CloudFormation,
+    /// `terraform show -json` output.
+    TerraformPlan,
     /// IAM JSON: a trust policy, `get-role`, `list-roles`, an account dump.
     Iam,
 }
@@ -56,11 +60,14 @@ impl Format {
     /// The registered readers, in the order they are asked: the first whose sniff accepts a
     /// text reads it, so the more specific formats (a CloudFormation JSON template is JSON
     /// too) must come before [`Format::Iam`].
-    pub const ALL: &'static [Format] = &[Format::Iam];
+    pub const ALL: &'static [Format] =
+        &[Format::CloudFormation, Format::TerraformPlan, Format::Iam];
 
     /// Does this reader recognise the text?
     pub fn sniff(self, text: &str) -> bool {
         match self {
+            Format::CloudFormation => cloudformation::sniff(text),
+            Format::TerraformPlan => terraform_plan::sniff(text),
             Format::Iam => iam::sniff(text),
         }
     }
@@ -72,6 +79,8 @@ impl Format {
 
     pub fn name(self) -> &'static str {
         match self {
+            Format::CloudFormation => "CloudFormation",
+            Format::TerraformPlan => "Terraform plan",
             Format::Iam => "IAM JSON",
         }
     }
@@ -115,6 +124,12 @@ impl std::fmt::Display for Skip {
 /// builds on, so its first syntax error is reported where it is.
 pub fn open(file: Arc<SourceText>, named: bool) -> Result<Source, Skip> {
     match Format::detect(&file.text) {
+        Some(Format::CloudFormation) => Ok(from_read_output(cloudformation::read(
+            &file.path, &file.text,
+        ))),
+        Some(Format::TerraformPlan) => Ok(from_read_output(terraform_plan::read(
+            &file.path, &file.text,
+        ))),
         Some(Format::Iam) => Ok(Source::Iam { file, named }),
         None if named => Ok(Source::Iam { file, named }),
         None => Err(Skip::Unrecognised),
@@ -151,6 +166,41 @@ impl Source {
         }
         (out, errors)
     }
+}
+
+/// Is this a Terraform `.tf` file (any letter case)? Those are read per module directory by
+/// [`read_terraform`], not one at a time by [`open`].
+pub fn is_terraform(path: &std::path::Path) -> bool {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|n| n.ends_with(".tf"))
+}
+
+/// The `.tf` files `paths` (and the local modules they call), as one source.
+pub fn read_terraform(paths: &[std::path::PathBuf]) -> Source {
+    from_read_output(terraform_hcl::read_roots(paths))
+}
+
+/// The `.tf` files of the directory `path` is in: a module is its whole directory.
+pub fn terraform_module_of(path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| is_terraform(p) && p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !files.iter().any(|f| f.file_name() == path.file_name()) {
+        files.push(path.to_path_buf());
+    }
+    files.sort();
+    files
 }
 
 /// Split an IAM file into roles (a listing) or parse it whole; a syntax error is located.
