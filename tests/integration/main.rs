@@ -28,6 +28,8 @@ mod listing;
 mod malformed;
 /// The diff corpus (`corpus/diff/`): verdicts and replayable witnesses.
 mod model_corpus;
+/// Properties of the exact model (`who`, `diff`) against the evaluator.
+mod model_properties;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
 mod properties;
 /// The rule catalogue: `rules/<id>.md` one-to-one with the registry, every example executed.
