@@ -98,3 +98,11 @@ done
 for t in parse_policy matcher token_decode check lint terraform_hcl; do
     echo "$t: $(ls "$out/$t" | wc -l) inputs in $out/$t"
 done
+
+# diff: each pair of seed policies, `base NUL head`.
+mkdir -p "$out/diff"
+for a in "$src"/policies/seed/*.json; do
+    for b in "$src"/policies/seed/*.json; do
+        { cat "$a"; printf '\0'; cat "$b"; } > "$out/diff/$(basename "$a" .json)--$(basename "$b")"
+    done
+done

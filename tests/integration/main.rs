@@ -42,6 +42,8 @@ mod listing;
 mod malformed;
 /// The diff corpus (`corpus/diff/`): verdicts and replayable witnesses.
 mod model_corpus;
+/// Properties of the exact model (`who`, `diff`) against the evaluator.
+mod model_properties;
 /// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
 mod pipe;
 /// `rolecall policy`: every provider scope in every form, read back, linted, and proven by the model.

@@ -1,0 +1,230 @@
+//! Properties of the exact model over random GitHub policies and policy pairs, checked
+//! against the evaluator:
+//! - every `diff` witness is allowed by HEAD and denied by BASE;
+//! - when `diff` finds no new access, none of thousands of generated identities (random
+//!   fields of every form, rendered as the provider would) is allowed by HEAD and denied by
+//!   BASE;
+//! - every `who` witness is allowed and coherent: its claims re-render from its fields.
+
+use std::net::IpAddr;
+
+use proptest::prelude::*;
+use rolecall::eval::{evaluate, Verdict};
+use rolecall::model::{self, identity, Options, Witness};
+use rolecall::policy::{parse, Policy};
+use rolecall::request::{self, RequestInput};
+use serde_json::{json, Value};
+
+const K: &str = "token.actions.githubusercontent.com";
+const GH: &str = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+
+const OPS: &[&str] = &[
+    "StringEquals",
+    "StringLike",
+    "StringLike",
+    "StringNotLike",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringLikeIfExists",
+    "ForAnyValue:StringLike",
+    "ForAllValues:StringLike",
+    "Null",
+];
+
+fn values(key: &str) -> &'static [&'static str] {
+    match key {
+        "sub" => &[
+            "repo:acme/*",
+            "repo:acme/app:*",
+            "repo:acme/app:ref:refs/heads/main",
+            "repo:acme*",
+            "repo:*:pull_request",
+            "repo:acme/app:environment:prod",
+            "repo:acme/?pp:*",
+            "*",
+            "repo:acme@1/app@123:*",
+        ],
+        "aud" => &["sts.amazonaws.com", "sts*", "other"],
+        "repository" => &["acme/app", "acme/*", "Acme/App"],
+        "repository_id" => &["123", "12*", "9"],
+        "job_workflow_ref" => &[
+            "acme/deploy/.github/workflows/d.yml@refs/heads/main",
+            "acme/*",
+        ],
+        _ => &["prod", "p*"],
+    }
+}
+
+const KEYS: &[&str] = &[
+    "sub",
+    "sub",
+    "aud",
+    "repository",
+    "repository_id",
+    "job_workflow_ref",
+    "environment",
+];
+const NETS: &[&str] = &["10.0.0.0/8", "10.0.0.0/16", "192.168.0.0/16", "::/1"];
+
+fn condition() -> impl Strategy<Value = (String, String, Value)> {
+    (
+        0..OPS.len(),
+        0..KEYS.len(),
+        proptest::collection::vec(0..9usize, 1..3),
+    )
+        .prop_map(|(o, k, picks)| {
+            let op = OPS[o % OPS.len()];
+            let key = KEYS[k % KEYS.len()];
+            let pool = values(key);
+            let vals: Vec<&str> = if op == "Null" {
+                vec![if picks[0] % 2 == 0 { "true" } else { "false" }]
+            } else {
+                picks.iter().map(|i| pool[i % pool.len()]).collect()
+            };
+            (op.to_string(), format!("{K}:{key}"), json!(vals))
+        })
+}
+
+fn statement() -> impl Strategy<Value = Value> {
+    (
+        prop::bool::weighted(0.2),
+        proptest::collection::vec(condition(), 1..4),
+        proptest::option::weighted(0.25, (prop::bool::ANY, 0..NETS.len())),
+    )
+        .prop_map(|(deny, conds, ip)| {
+            let mut c = serde_json::Map::new();
+            for (op, key, vals) in conds {
+                let block = c.entry(op).or_insert_with(|| json!({}));
+                block[key] = vals;
+            }
+            if let Some((negated, n)) = ip {
+                let op = if negated { "NotIpAddress" } else { "IpAddress" };
+                c.insert(op.into(), json!({"aws:SourceIp": NETS[n]}));
+            }
+            json!({
+                "Effect": if deny { "Deny" } else { "Allow" },
+                "Principal": {"Federated": GH},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": c,
+            })
+        })
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    proptest::collection::vec(statement(), 1..4).prop_map(|st| {
+        parse(&json!({"Version": "2012-10-17", "Statement": st}).to_string()).unwrap()
+    })
+}
+
+fn allows(p: &Policy, req: &request::Request) -> bool {
+    evaluate(p, req).verdict == Verdict::Allow
+}
+
+fn field_pool(name: &str) -> &'static [Option<&'static str>] {
+    match name {
+        "owner" => &[Some("acme"), Some("acme-evil"), Some("ACME"), Some("octo")],
+        "owner_id" => &[Some("1"), Some("2")],
+        "repo" => &[Some("app"), Some("bpp"), Some("legacy")],
+        "repo_id" => &[Some("123"), Some("124"), Some("9")],
+        "branch" => &[Some("main"), Some("dev")],
+        "environment" => &[Some("prod"), Some("pq"), Some("staging")],
+        "aud" => &[Some("sts.amazonaws.com"), Some("stsx"), Some("other")],
+        "job_workflow_ref" => &[
+            None,
+            Some("acme/deploy/.github/workflows/d.yml@refs/heads/main"),
+            Some("evil/x"),
+        ],
+        _ => &[Some("v1"), None],
+    }
+}
+
+/// Random identities of every GitHub form, rendered as GitHub would, from random addresses.
+fn identities(seed: u64, n: usize) -> Vec<request::Request> {
+    let model = identity::for_prefix(K);
+    let ips: [Option<IpAddr>; 5] = [
+        None,
+        "10.0.0.1".parse().ok(),
+        "10.1.2.3".parse().ok(),
+        "192.168.1.1".parse().ok(),
+        "::1".parse().ok(),
+    ];
+    let mut x = seed | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        usize::try_from(x % 1_000_003).unwrap()
+    };
+    (0..n)
+        .map(|_| {
+            let form = &model.forms[next() % model.forms.len()];
+            let values: Vec<Option<&str>> = form
+                .fields
+                .iter()
+                .map(|f| {
+                    let pool = field_pool(&f.name);
+                    let v = pool[next() % pool.len()];
+                    if v.is_none() && !f.optional {
+                        Some(f.example.as_str())
+                    } else {
+                        v
+                    }
+                })
+                .collect();
+            let claims = form.render(&values);
+            request::build(&RequestInput {
+                principal: GH,
+                claims: &claims,
+                source_ip: ips[next() % ips.len()],
+                now: Options::default().now,
+                extra: &[],
+            })
+        })
+        .collect()
+}
+
+fn coherent(w: &Witness) -> bool {
+    let model = identity::for_prefix(request::key_prefix(&w.principal));
+    let Some(form) = model.forms.iter().find(|f| f.name == w.form) else {
+        return false;
+    };
+    let values: Vec<Option<&str>> = w.fields.iter().map(|(_, v)| v.as_deref()).collect();
+    let mut claims = w.claims.clone();
+    claims.remove(request::TAGS_CLAIM);
+    claims.remove(request::SOURCE_IDENTITY_CLAIM);
+    form.render(&values) == claims
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn diff_witnesses_replay_and_no_new_access_means_none(base in policy(), head in policy(), seed in any::<u64>()) {
+        let d = model::diff(&base, &head, &Options::default()).unwrap();
+        for way in &d.widened {
+            let req = way.witness.request();
+            prop_assert!(allows(&head, &req) && !allows(&base, &req), "{}", way.sentence);
+            prop_assert!(coherent(&way.witness));
+        }
+        if !d.is_wider() {
+            for req in identities(seed, 400) {
+                prop_assert!(!allows(&head, &req) || allows(&base, &req),
+                    "diff said no new access, but HEAD alone allows {:?}", req.keys().collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn who_witnesses_are_allowed_and_coherent(p in policy(), seed in any::<u64>()) {
+        let w = model::who(&p, &Options::default()).unwrap();
+        for line in &w.lines {
+            prop_assert!(allows(&p, &line.witness.request()), "{}", line.summary);
+            prop_assert!(coherent(&line.witness), "{}", line.summary);
+        }
+        if w.lines.is_empty() {
+            for req in identities(seed, 400) {
+                prop_assert!(!allows(&p, &req), "who found no one, but {:?} is allowed", req.keys().collect::<Vec<_>>());
+            }
+        }
+    }
+}
