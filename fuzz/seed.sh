@@ -90,6 +90,13 @@ m eks 'system:serviceaccount:payments:*' 'system:serviceaccount:payments:invoice
 m patho '*a*a*a*a*a*a?b*' 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab'
 m unicode 'a?b*é' 'a😀bxé'
 
-for t in parse_policy matcher token_decode check lint; do
+# cloudformation: every template of the source corpus, YAML and JSON (and CDK's).
+mkdir -p "$out/cloudformation"
+for f in "$src"/sources/cloudformation/* "$src"/sources/cdk/cdk.out/*.template.json; do
+    [ -f "$f" ] || continue
+    seed cloudformation "$(basename "$f")" < "$f"
+done
+
+for t in parse_policy matcher token_decode check lint cloudformation; do
     echo "$t: $(ls "$out/$t" | wc -l) inputs in $out/$t"
 done

@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 secs=${1:-20}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 targets="parse_policy matcher token_decode check lint"
+targets="$targets cloudformation"
 
 RUSTFLAGS="-Cpasses=sancov-module \
 -Cllvm-args=-sanitizer-coverage-level=4 \
