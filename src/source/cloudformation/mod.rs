@@ -100,7 +100,8 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
         Ok(text) => read(path, text),
         Err(e) => failed(
             path,
-            &String::from_utf8_lossy(bytes),
+            // The error's offset is counted after a leading BOM, as `decode_utf8` drops it.
+            &String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
             ReadError {
                 file: 0,
                 span: e.span,
@@ -155,7 +156,7 @@ pub fn read(path: &Path, text: &str) -> ReadOutput {
     };
     let mut errors = Vec::new();
     duplicates(&root, &mut errors);
-    let found = resources::roles(&root, &mut errors);
+    let found = resources::roles(&root, text, &mut errors);
     ReadOutput {
         files: vec![source_file(path, text)],
         found,
