@@ -95,7 +95,14 @@ find "$src/sources/terraform" -name '*.tf' 2>/dev/null | while read -r f; do
     seed terraform_hcl "$(echo "${f#"$src"/sources/terraform/}" | tr / -)" < "$f"
 done
 
-for t in parse_policy matcher token_decode check lint terraform_hcl; do
+# cloudformation: every template of the source corpus, YAML and JSON (and CDK's).
+mkdir -p "$out/cloudformation"
+for f in "$src"/sources/cloudformation/* "$src"/sources/cdk/cdk.out/*.template.json; do
+    [ -f "$f" ] || continue
+    seed cloudformation "$(basename "$f")" < "$f"
+done
+
+for t in parse_policy matcher token_decode check lint terraform_hcl cloudformation; do
     echo "$t: $(ls "$out/$t" | wc -l) inputs in $out/$t"
 done
 

@@ -12,7 +12,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${1:-20}
 triple=$(rustc -vV | sed -n 's/^host: //p')
-targets="parse_policy matcher token_decode check lint terraform_hcl diff"
+targets="parse_policy matcher token_decode check lint terraform_hcl diff cloudformation"
 
 RUSTFLAGS="-Cpasses=sancov-module \
 -Cllvm-args=-sanitizer-coverage-level=4 \

@@ -296,11 +296,17 @@ fn yaml_short_tags_evaluate_parameter_defaults_and_name_resource_references() {
     assert_eq!(sub.as_str(), Some("repo:acme*"));
     assert_eq!(&text[sub.span.clone()], "!Sub repo:${GitHubOrg}*");
 
+    // A `${}` inside `!Sub` is located at itself.
+    let bitbucket = role(&out, "Resources.BitbucketDeployRole");
+    let account = &bitbucket.placeholders[0];
+    assert_eq!(
+        (account.text.as_str(), account.what.as_str()),
+        ("000000000000", "${AWS::AccountId}")
+    );
+    assert_eq!(&text[account.span.clone()], "${AWS::AccountId}");
+
     // `!Select`/`!Split` over a parameter default evaluate too.
-    let bb = role(&out, "Resources.BitbucketDeployRole")
-        .tree
-        .as_ref()
-        .unwrap();
+    let bb = bitbucket.tree.as_ref().unwrap();
     let aud = bb.get("Statement").unwrap().as_array().unwrap()[0]
         .get("Condition")
         .unwrap();

@@ -288,12 +288,14 @@ impl<'a> Resolver<'a> {
     /// `Fn::Sub: "text"` or `Fn::Sub: ["text", {Name: value}]`.
     fn sub(&mut self, arg: &Node<'static>, call: &Node<'static>) -> Node<'static> {
         let span = call.span.clone();
-        let (template, vars) = match &arg.kind {
-            Kind::String(s) => (s.as_ref(), None),
+        let (template, vars, written_at) = match &arg.kind {
+            Kind::String(s) => (s.as_ref(), None, arg.span.clone()),
             Kind::Array(items) => match items.as_slice() {
-                [t, vars] if t.as_str().is_some() && vars.as_object().is_some() => {
-                    (t.as_str().unwrap_or_default(), vars.as_object())
-                }
+                [t, vars] if t.as_str().is_some() && vars.as_object().is_some() => (
+                    t.as_str().unwrap_or_default(),
+                    vars.as_object(),
+                    t.span.clone(),
+                ),
                 _ => {
                     return self.invalid(call, "`Fn::Sub` takes a string or [string, {variables}]")
                 }
@@ -319,15 +321,16 @@ impl<'a> Resolver<'a> {
             };
             let name = after.get(..close).unwrap_or_default().trim();
             let written = format!("${{{name}}}");
+            let here = self.template.locate(&written, &written_at);
             let value = match vars.and_then(|v| v.iter().find(|m| m.key == name)) {
                 Some(var) => self.resolve(&var.value),
-                None => self.variable(name, &written, span.clone()),
+                None => self.variable(name, &written, here.clone()),
             };
             let text = match value.as_ref().and_then(scalar_text) {
                 Some(t) => t,
                 None if value.is_none() => String::new(),
                 None => self
-                    .placeholder(written, span.clone())
+                    .placeholder(written, here)
                     .as_str()
                     .unwrap_or_default()
                     .to_string(),

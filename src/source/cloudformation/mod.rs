@@ -100,7 +100,8 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
         Ok(text) => read(path, text),
         Err(e) => failed(
             path,
-            &String::from_utf8_lossy(bytes),
+            // The error's offset is counted after a leading BOM, as `decode_utf8` drops it.
+            &String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
             ReadError {
                 file: 0,
                 span: e.span,
@@ -154,11 +155,43 @@ pub fn read(path: &Path, text: &str) -> ReadOutput {
         Err(e) => return failed(path, text, e),
     };
     let mut errors = Vec::new();
-    let found = resources::roles(&root, &mut errors);
+    duplicates(&root, &mut errors);
+    let found = resources::roles(&root, text, &mut errors);
     ReadOutput {
         files: vec![source_file(path, text)],
         found,
         errors,
+    }
+}
+
+/// Duplicate keys in a JSON template, outside trust policies (the policy parser reports those
+/// itself, with both locations). YAML templates never get this far with one. CloudFormation
+/// would keep one of the two without a word, as `serde_json` does: a second `Properties` or a
+/// second resource of the same name silently replaces the first.
+fn duplicates(node: &json::Node<'static>, errors: &mut Vec<ReadError>) {
+    let Some(members) = node.as_object() else {
+        if let Some(items) = node.as_array() {
+            items.iter().for_each(|i| duplicates(i, errors));
+        }
+        return;
+    };
+    let mut seen = std::collections::HashMap::with_capacity(members.len());
+    for m in members {
+        if let Some(first) = seen.insert(m.key.as_ref(), m.key_span.start) {
+            errors.push(ReadError {
+                file: 0,
+                span: m.key_span.clone(),
+                code: "duplicate-key",
+                message: format!(
+                    "duplicate key `{}` (the first is at byte {first}); CloudFormation keeps \
+                     only one of them",
+                    m.key
+                ),
+            });
+        }
+        if m.key != "AssumeRolePolicyDocument" {
+            duplicates(&m.value, errors);
+        }
     }
 }
 

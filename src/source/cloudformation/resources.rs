@@ -17,8 +17,8 @@ use crate::source::{Found, InlineIgnore, ReadError};
 const ROLE_TYPES: &[&str] = &["AWS::IAM::Role", "AWS::Serverless::Function"];
 
 /// Every role of a parsed template, in document order.
-pub fn roles(root: &Node<'static>, errors: &mut Vec<ReadError>) -> Vec<Found> {
-    let template = Template::new(root);
+pub fn roles(root: &Node<'static>, text: &str, errors: &mut Vec<ReadError>) -> Vec<Found> {
+    let template = Template::new(root, text);
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
         return Vec::new();
     };

@@ -3,21 +3,36 @@
 
 use std::collections::HashMap;
 
-use crate::json::{Kind, Node};
+use crate::json::{Kind, Node, Span};
 
 pub struct Template<'a> {
     pub parameters: HashMap<&'a str, &'a Node<'static>>,
     pub mappings: Option<&'a Node<'static>>,
     pub resources: HashMap<&'a str, &'a Node<'static>>,
+    /// The file's text, to find where a `${name}` is written inside an `Fn::Sub` string.
+    pub text: &'a str,
 }
 
 impl<'a> Template<'a> {
-    pub fn new(root: &'a Node<'static>) -> Self {
+    pub fn new(root: &'a Node<'static>, text: &'a str) -> Self {
         Template {
+            text,
             parameters: members(root.get("Parameters")),
             mappings: root.get("Mappings"),
             resources: members(root.get("Resources")),
         }
+    }
+
+    /// Where `written` (a `${name}`) sits inside the string at `within`, if it is written
+    /// there as is (it may not be: an escaped character before it in JSON, a folded YAML
+    /// block); else `within` itself.
+    pub fn locate(&self, written: &str, within: &Span) -> Span {
+        self.text
+            .get(within.clone())
+            .and_then(|s| s.find(written))
+            .map_or(within.clone(), |at| {
+                within.start + at..within.start + at + written.len()
+            })
     }
 
     /// A resource's `Type`, when it is written as a string.

@@ -39,7 +39,8 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
         Ok(text) => read(path, text),
         Err(e) => failed(
             path,
-            &String::from_utf8_lossy(bytes),
+            // The error's offset is counted after a leading BOM, as `decode_utf8` drops it.
+            &String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
             error(
                 e.span,
                 "not-utf8",
