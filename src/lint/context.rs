@@ -93,14 +93,8 @@ impl<'a> ProviderView<'a> {
         let prefix = key_prefix(principal);
         let resolved = config.resolve(prefix).map(|(profile, tenancy)| {
             // An issuer of a shared kind that serves one tenant (a GitHub enterprise's own).
-            let own = profile
-                .per_tenant_prefixes
-                .iter()
-                .find(|(pattern, _)| crate::pattern::Matcher::new(pattern).is_match(prefix));
-            match own {
-                Some((_, unit)) if tenancy == Tenancy::Shared => {
-                    (profile, Tenancy::PerTenant { unit })
-                }
+            match per_tenant_unit(profile, prefix) {
+                Some(unit) if tenancy == Tenancy::Shared => (profile, Tenancy::PerTenant { unit }),
                 _ => (profile, tenancy),
             }
         });
@@ -191,6 +185,27 @@ impl StatementView<'_> {
             .iter()
             .filter(move |c| claim_of(&c.key_lower, &provider.prefix_lower).is_some())
     }
+}
+
+/// The tenant unit of a shared kind's issuer that serves one tenant (`per_tenant_prefixes`).
+fn per_tenant_unit(profile: &Profile, prefix: &str) -> Option<&'static str> {
+    use crate::pattern::Matcher;
+    use std::sync::LazyLock;
+    // Compiled once: a whole-account dump asks this for every provider of every role.
+    static PATTERNS: LazyLock<Vec<(&'static str, Matcher, &'static str)>> = LazyLock::new(|| {
+        crate::providers::ALL
+            .iter()
+            .flat_map(|p| {
+                p.per_tenant_prefixes
+                    .iter()
+                    .map(move |(pat, unit)| (p.id, Matcher::new(pat), *unit))
+            })
+            .collect()
+    });
+    PATTERNS
+        .iter()
+        .find(|(id, m, _)| *id == profile.id && m.is_match(prefix))
+        .map(|(_, _, unit)| *unit)
 }
 
 /// The claim part of a lowercased key, when its prefix is `prefix_lower`.

@@ -81,6 +81,33 @@ fn field(f: &Field, no_field_holds: Option<char>, out: &mut Vec<Glob>) {
 
 /// Is there a string both globs match? `None` when the globs are too long to decide.
 pub fn intersects(a: &[Glob], b: &[Glob]) -> Option<bool> {
+    // Literal characters at either end must agree one for one: compare them directly, so most
+    // pairs are decided (or shrunk) before the table is built.
+    let (mut a, mut b) = (a, b);
+    while let (Some(Glob::Char(x)), Some(Glob::Char(y))) = (a.first(), b.first()) {
+        if x != y {
+            return Some(false);
+        }
+        (a, b) = (
+            a.get(1..).unwrap_or_default(),
+            b.get(1..).unwrap_or_default(),
+        );
+    }
+    while let (Some(Glob::Char(x)), Some(Glob::Char(y))) = (a.last(), b.last()) {
+        if x != y {
+            return Some(false);
+        }
+        let (n, m) = (a.len() - 1, b.len() - 1);
+        (a, b) = (
+            a.get(..n).unwrap_or_default(),
+            b.get(..m).unwrap_or_default(),
+        );
+    }
+    table(a, b)
+}
+
+/// The dynamic programme itself.
+fn table(a: &[Glob], b: &[Glob]) -> Option<bool> {
     let (n, m) = (a.len(), b.len());
     let width = m + 1;
     if (n + 1).checked_mul(width)? > MAX_CELLS {

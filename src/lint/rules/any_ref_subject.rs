@@ -76,6 +76,15 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
 /// Does the statement admit a pull or merge request of the policy's own project? A statement
 /// that denies them (a `StringNotLike` on `*:pull_request`) does not, whatever its `sub` value.
 fn admits_requests(ctx: &LintContext<'_>, view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
+    // Only positive `aud` and `sub` conditions: the `sub` value alone decides (no search).
+    let only_aud_and_sub = view.statement.conditions.iter().all(|c| {
+        crate::lint::restricts(c)
+            && crate::lint::claim_of(&c.key_lower, &p.prefix_lower)
+                .is_some_and(|claim| claim == "aud" || claim == "sub")
+    });
+    if only_aud_and_sub {
+        return true;
+    }
     let target = Target {
         forms: vec!["pull-request", "pull-request-immutable", "merge-request"],
         ..Target::default()
