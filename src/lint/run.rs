@@ -263,7 +263,28 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
     if !terraform.is_empty() {
         let paths: Vec<PathBuf> = terraform.into_iter().map(|c| c.path).collect();
         run.files_read += paths.len();
-        let mut report = lint_source(&source::read_terraform(&paths), config, options);
+        let src = source::read_terraform(&paths);
+        let mut report = lint_source(&src, config, options);
+        // A `.tf` file that holds no role and no error (a bucket, the providers) is skipped.
+        let mut used = std::collections::HashSet::new();
+        if let Source::Documents {
+            documents, errors, ..
+        } = &src
+        {
+            used.extend(documents.iter().map(|d| canonical(&d.origin.file.path)));
+            used.extend(errors.iter().map(|e| match &e.file {
+                Some(f) => canonical(&f.path),
+                None => canonical(std::path::Path::new(&e.name)),
+            }));
+        }
+        for p in &paths {
+            if !used.contains(&canonical(p)) {
+                run.skipped.push(Skipped {
+                    name: source::display_name(p),
+                    reason: source::Skip::NoTrustPolicy.to_string(),
+                });
+            }
+        }
         run.policies += report.policies;
         run.linted.append(&mut report.linted);
         run.errors.append(&mut report.errors);
@@ -301,6 +322,11 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
         run.errors.append(&mut report.errors);
     }
     run
+}
+
+/// A path as the file system names it, for telling two spellings of one file apart.
+fn canonical(p: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 #[cfg(test)]

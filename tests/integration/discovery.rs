@@ -86,12 +86,9 @@ fn files_without_a_trust_policy_are_skipped_and_named_with_verbose() {
     let d = dir.path();
     put(d, "policy.json", &policy_text());
     put(d, "package.json", r#"{"name": "app"}"#);
-    put(
-        d,
-        "stack.yaml",
-        "Resources:\n  Role:\n    Type: AWS::IAM::Role\n",
-    );
-    put(d, "main.tf", "resource \"aws_iam_role\" \"r\" {}\n");
+    // A workflow is YAML but no template; a bucket is Terraform but no role.
+    put(d, "stack.yaml", "name: build\non: push\njobs: {}\n");
+    put(d, "main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n");
     let r = lint(&[d.to_str().unwrap()]);
     assert!(r.code <= 1, "{}", r.stderr);
     assert!(!r.stderr.contains("skipped "), "{}", r.stderr);

@@ -9,6 +9,8 @@
 
 /// The GitHub Action's lint step (run.sh) and action.yml's wiring to it.
 mod action;
+/// `check FILE --resource ROLE` on every template form decides as on the same IAM JSON.
+mod check_forms;
 /// `check POLICY` reads what `lint` reads; `--resource` picks one role.
 mod check_resource;
 /// The command line: output formats, exit codes, token handling.
