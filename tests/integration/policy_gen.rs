@@ -566,3 +566,39 @@ fn the_cli_writes_each_form() {
         assert!(run.stdout.contains(marker), "{format}: {}", run.stdout);
     }
 }
+
+/// The Terraform form, read back by the HCL reader, is the JSON form: the account (an
+/// `aws_caller_identity` placeholder in the `.tf`) put back, the two admit the same requests.
+#[test]
+fn every_scope_in_terraform_reads_back_as_the_json_policy() {
+    let dir = tempfile::TempDir::new().unwrap();
+    for case in cases() {
+        let g = gen(&case.scope, "123456789012");
+        let json = policy::parse(&g.render(Format::Json)).unwrap();
+        let module = dir.path().join(case.name);
+        std::fs::create_dir_all(&module).unwrap();
+        let tf = module.join("main.tf");
+        std::fs::write(&tf, g.render(Format::Terraform)).unwrap();
+        let out = rolecall::source::terraform_hcl::read_roots(&[tf]);
+        assert!(out.errors.is_empty(), "{}: {:?}", case.name, out.errors);
+        assert_eq!(out.found.len(), 1, "{}", case.name);
+        let found = &out.found[0];
+        let tree = found.tree.as_ref().unwrap();
+        let mut text = policy::from_node(tree, "").unwrap().to_json().to_string();
+        assert!(
+            !found.placeholders.is_empty(),
+            "{}: account not a placeholder",
+            case.name
+        );
+        for p in &found.placeholders {
+            text = text.replace(&p.text, "123456789012");
+        }
+        let tf_policy = policy::parse(&text).unwrap();
+        assert!(
+            no_new_access(&json, &tf_policy) && no_new_access(&tf_policy, &json),
+            "{}: Terraform form admits other requests than the JSON form:\n{text}",
+            case.name
+        );
+        assert_lints_clean(&tf_policy, case.name);
+    }
+}

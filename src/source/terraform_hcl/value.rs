@@ -55,6 +55,23 @@ pub struct Seg {
     pub exact: bool,
 }
 
+/// The placeholder for an unknown expression. An account id (`data.aws_caller_identity.x
+/// .account_id`, `var.account_id`, ...) stands in ARNs, where IAM requires 12 digits: its
+/// placeholder is CloudFormation's `000000000000` (no real account has it), so the principal
+/// stays well-formed instead of making the whole policy invalid. Like every placeholder it is
+/// an opaque literal that matches only itself; only its shape differs.
+pub fn placeholder(what: &str, span: Span) -> Placeholder {
+    if what.ends_with(".account_id") {
+        Placeholder {
+            text: crate::source::cloudformation::ACCOUNT_ID.to_string(),
+            what: what.to_string(),
+            span,
+        }
+    } else {
+        Placeholder::new(what, span)
+    }
+}
+
 /// A placeholder written into a string at byte `at` (its text is [`Placeholder::new`]'s).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hole {
@@ -201,15 +218,11 @@ impl Val {
             VKind::Bool(b) => Kind::Bool(*b),
             VKind::Number(n) => Kind::Number(Cow::Owned(n.clone())),
             VKind::Str(t) => {
-                out.extend(
-                    t.holes
-                        .iter()
-                        .map(|h| Placeholder::new(&h.what, h.span.clone())),
-                );
+                out.extend(t.holes.iter().map(|h| placeholder(&h.what, h.span.clone())));
                 Kind::String(Cow::Owned(t.s.clone()))
             }
             VKind::Unknown(what) => {
-                let p = Placeholder::new(what, self.span.clone());
+                let p = placeholder(what, self.span.clone());
                 let text = p.text.clone();
                 out.push(p);
                 Kind::String(Cow::Owned(text))
@@ -287,7 +300,7 @@ impl Text {
             .chars()
             .map(|c| if c == '"' || c == '\\' { '\'' } else { c })
             .collect();
-        let s = Placeholder::new(&what, span.clone()).text;
+        let s = placeholder(&what, span.clone()).text;
         Text {
             segs: vec![Seg {
                 at: 0,
