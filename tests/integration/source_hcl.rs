@@ -489,3 +489,21 @@ resource "aws_iam_role" "r" {
     assert_eq!(st[0]["Principal"], "*");
     assert_eq!(st[1]["Action"], "sts:TagSession");
 }
+
+/// Found by the fuzz target: a bad byte after valid blocks gave a span into an empty text.
+#[test]
+fn a_late_non_utf8_byte_is_located_inside_the_kept_text() {
+    let bytes = std::fs::read(common::path(
+        "tests/data/fuzz/terraform_hcl-not-utf8-after-a-block.bin",
+    ))
+    .unwrap();
+    let out = read_text(Path::new("fuzz.tf"), bytes);
+    let text = &out.files[0].text;
+    let e = out.errors.iter().find(|e| e.code == "not-utf8").unwrap();
+    assert!(
+        e.span.start > 0 && e.span.end <= text.len(),
+        "{e:?} in {} bytes",
+        text.len()
+    );
+    assert_eq!(&text[e.span.clone()], "\u{FFFD}");
+}

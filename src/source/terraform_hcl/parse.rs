@@ -86,17 +86,32 @@ pub fn parse_bytes(path: &Path, bytes: Vec<u8>, index: usize) -> Parsed {
             body: Err(error(index, 0..0, "too-large", message)),
         };
     }
+    if let Err(e) = json::decode_utf8(&bytes) {
+        // Keep the text (invalid bytes shown as U+FFFD) so the error's span lies inside it
+        // and the message can show where: the prefix before the first bad byte is unchanged.
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let lossy = String::from_utf8_lossy(body);
+        let at = e.span.start.min(lossy.len());
+        let end = lossy
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .map_or(at, |c| at + c.len_utf8());
+        return Parsed {
+            file: file(&lossy),
+            body: Err(error(
+                index,
+                at..end,
+                "not-utf8",
+                "the file is not valid UTF-8",
+            )),
+        };
+    }
     let text = match json::into_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             return Parsed {
                 file: file(""),
-                body: Err(error(
-                    index,
-                    e.span,
-                    "not-utf8",
-                    "the file is not valid UTF-8",
-                )),
+                body: Err(error(index, 0..0, "not-utf8", e.to_string())),
             }
         }
     };
@@ -228,6 +243,7 @@ mod tests {
     fn non_utf8_is_located() {
         let p = parse_bytes(Path::new("t.tf"), b"a = \"\xff\"".to_vec(), 0);
         let e = p.body.unwrap_err();
-        assert_eq!((e.code, e.span), ("not-utf8", 5..6));
+        // The bad byte is shown as U+FFFD, three bytes in the kept text.
+        assert_eq!((e.code, e.span), ("not-utf8", 5..8));
     }
 }
