@@ -195,12 +195,25 @@ fn coherent(w: &Witness) -> bool {
     form.render(&values) == claims
 }
 
+/// Caps a tenth of the defaults: a generated pair past them is refused (`TooComplex`, which
+/// the model may answer) and skipped, so a random star-heavy pair cannot make a debug test run
+/// for minutes; what is decided is checked in full.
+fn bounded() -> Options {
+    Options {
+        max_field_states: 2_000,
+        max_requests: 20_000,
+        ..Options::default()
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
     fn diff_witnesses_replay_and_no_new_access_means_none(base in policy(), head in policy(), seed in any::<u64>()) {
-        let d = model::diff(&base, &head, &Options::default()).unwrap();
+        let d = model::diff(&base, &head, &bounded());
+        prop_assume!(!matches!(d, Err(model::ModelError::TooComplex { .. })));
+        let d = d.unwrap();
         for way in &d.widened {
             let req = way.witness.request();
             prop_assert!(allows(&head, &req) && !allows(&base, &req), "{}", way.sentence);
@@ -216,7 +229,9 @@ proptest! {
 
     #[test]
     fn who_witnesses_are_allowed_and_coherent(p in policy(), seed in any::<u64>()) {
-        let w = model::who(&p, &Options::default()).unwrap();
+        let w = model::who(&p, &bounded());
+        prop_assume!(!matches!(w, Err(model::ModelError::TooComplex { .. })));
+        let w = w.unwrap();
         for line in &w.lines {
             prop_assert!(allows(&p, &line.witness.request()), "{}", line.summary);
             prop_assert!(coherent(&line.witness), "{}", line.summary);
