@@ -363,7 +363,9 @@ fn non_utf8_is_a_located_error() {
         b"locals {\n  a = \"\xff\"\n}\n".to_vec(),
     );
     assert_eq!(out.errors[0].code, "not-utf8");
-    assert_eq!(out.errors[0].span, 16..17);
+    // The bad byte (offset 16) is kept as U+FFFD, three bytes, so the span lies in the text.
+    assert_eq!(out.errors[0].span, 16..19);
+    assert_eq!(&out.files[0].text[16..19], "\u{FFFD}");
 }
 
 #[test]
