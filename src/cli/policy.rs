@@ -4,9 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use rolecall::generate::{
-    self, Format, GenerateError, GitHubContext, GitLabRef, Intent, Scope, TokenScope,
-};
+use rolecall::generate::{self, Flags, Format, GenerateError, Intent, TokenScope};
 
 use super::diag::Diag;
 use super::{emit, fail, load};
@@ -34,58 +32,131 @@ pub struct PolicyArgs {
     /// With `--from-token`: which of the token's scopes the role is for.
     #[arg(long, value_enum, requires = "from_token")]
     pub scope: Option<ScopeArg>,
-    /// Bitbucket: the workspace slug. HCP Terraform: the workspace name.
+    #[command(flatten)]
+    pub scope_flags: Box<ScopeFlags>,
+}
+
+/// Each provider's scope options (boxed: they are many, and most are unset).
+#[derive(Args)]
+pub struct ScopeFlags {
+    /// Bitbucket: the workspace slug. HCP Terraform, Scalr: the workspace name.
     #[arg(long)]
     pub workspace: Option<String>,
     /// Bitbucket: the workspace UUID (its default audience names it).
     #[arg(long)]
     pub workspace_uuid: Option<String>,
-    /// Bitbucket: `{repository-uuid}`. GitHub: `owner/repo`.
+    /// Bitbucket: `{repository-uuid}`. GitHub: `owner/repo`. Semaphore: the repository name.
     #[arg(long)]
     pub repository: Option<String>,
-    /// Bitbucket: `{environment-uuid}`. GitHub: the environment name.
+    /// Bitbucket: `{environment-uuid}`. GitHub: the environment name. Scalr: the environment.
     #[arg(long)]
     pub environment: Option<String>,
-    /// GitHub, GitLab: the branch (`*` and `?` make it a pattern).
-    #[arg(long, conflicts_with_all = ["environment", "tag", "protected_branch"])]
+    /// GitHub, GitLab, Buildkite, Semaphore, Codefresh: the branch.
+    #[arg(long)]
     pub branch: Option<String>,
-    /// GitHub, GitLab: the tag (`v*` is a pattern).
-    #[arg(long, conflicts_with_all = ["environment", "protected_branch"])]
+    /// GitHub, GitLab, Semaphore: the tag (`v*` is a pattern).
+    #[arg(long)]
     pub tag: Option<String>,
     /// GitHub: use the immutable `owner@id/repo@id` subject (needs `--owner-id`, `--repo-id`).
-    #[arg(long, requires_all = ["owner_id", "repo_id"])]
+    #[arg(long)]
     pub immutable: bool,
-    #[arg(long, requires = "immutable")]
+    #[arg(long)]
     pub owner_id: Option<String>,
-    #[arg(long, requires = "immutable")]
+    #[arg(long)]
     pub repo_id: Option<String>,
-    /// GitLab: `group[/subgroup]/project`. HCP Terraform: the project name.
+    /// GitLab: `group[/subgroup]/project`. HCP Terraform, Azure DevOps, Harness: the project.
     #[arg(long)]
     pub project: Option<String>,
-    /// GitLab: the numeric project id. CircleCI: the project UUID.
+    /// GitLab: the numeric project id. CircleCI, Semaphore: the project UUID.
     #[arg(long)]
     pub project_id: Option<String>,
     /// GitLab: a protected branch (adds `ref_protected = true`).
     #[arg(long)]
     pub protected_branch: Option<String>,
-    /// HCP Terraform: the organization name.
+    /// HCP Terraform, Buildkite, Azure DevOps, Harness, Semaphore: the organization.
     #[arg(long)]
     pub organization: Option<String>,
     /// HCP Terraform: `plan` or `apply` (default: both).
     #[arg(long)]
     pub run_phase: Option<String>,
-    /// CircleCI: the organization UUID.
+    /// CircleCI: the organization UUID. Azure DevOps: the organization GUID.
     #[arg(long)]
     pub org_id: Option<String>,
+    /// Buildkite: the pipeline slug. Codefresh: the pipeline id. Azure DevOps: the pipeline.
+    #[arg(long)]
+    pub pipeline: Option<String>,
+    /// EKS: the cluster's region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// EKS: the id at the end of the cluster's OIDC issuer URL.
+    #[arg(long)]
+    pub cluster_id: Option<String>,
+    /// EKS: the Kubernetes namespace.
+    #[arg(long)]
+    pub namespace: Option<String>,
+    /// EKS: the Kubernetes service account.
+    #[arg(long)]
+    pub service_account: Option<String>,
+    /// Spacelift, Harness, Codefresh, Scalr: the account at the provider (not the AWS one).
+    #[arg(long)]
+    pub provider_account: Option<String>,
+    /// Spacelift: the space.
+    #[arg(long)]
+    pub space: Option<String>,
+    /// Spacelift: the stack.
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// Spacelift: the module (instead of a stack).
+    #[arg(long)]
+    pub module: Option<String>,
+    /// Spacelift: one run type (`TRACKED`, `TASK`, ...; default: every one).
+    #[arg(long)]
+    pub run_type: Option<String>,
+    /// Spacelift: the `read` token scope instead of `write`.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Azure DevOps: the service connection (the AWS Toolkit's token).
+    #[arg(long)]
+    pub service_connection: Option<String>,
+    /// Harness: the issuer host (default `app.harness.io`).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Codefresh: the repository URL of a git-push trigger (with `--branch`).
+    #[arg(long)]
+    pub repository_url: Option<String>,
+    /// Scalr: the audience the workload identity provider was set up with.
+    #[arg(long)]
+    pub audience: Option<String>,
+    /// env0: the organization's OIDC user id (from env0).
+    #[arg(long)]
+    pub oidc_user: Option<String>,
+    /// Google: the service account's numeric unique id.
+    #[arg(long)]
+    pub service_account_id: Option<String>,
+    /// Cognito: the identity pool id (`us-east-1:<uuid>`).
+    #[arg(long)]
+    pub identity_pool: Option<String>,
 }
 
+/// The providers `rolecall policy` writes for; each name is the profile id.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Provider {
+    AzureDevops,
     Bitbucket,
+    Buildkite,
+    Circleci,
+    Codefresh,
+    CognitoIdentity,
+    EksIrsa,
+    Env0,
     Github,
     Gitlab,
+    Google,
+    Harness,
     HcpTerraform,
-    Circleci,
+    Scalr,
+    Semaphore,
+    Spacelift,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,10 +197,46 @@ fn invalid(e: &GenerateError) -> Diag {
     Diag::error("rolecall::policy", e.to_string())
 }
 
-fn need(value: &Option<String>, flag: &'static str) -> Result<String, Diag> {
-    value
-        .clone()
-        .ok_or_else(|| Diag::error("rolecall::policy", format!("this provider needs {flag}")))
+fn flags(a: &ScopeFlags) -> Flags {
+    let mut f = Flags::new();
+    for (flag, value) in [
+        ("--workspace", &a.workspace),
+        ("--workspace-uuid", &a.workspace_uuid),
+        ("--repository", &a.repository),
+        ("--environment", &a.environment),
+        ("--branch", &a.branch),
+        ("--tag", &a.tag),
+        ("--owner-id", &a.owner_id),
+        ("--repo-id", &a.repo_id),
+        ("--project", &a.project),
+        ("--project-id", &a.project_id),
+        ("--protected-branch", &a.protected_branch),
+        ("--organization", &a.organization),
+        ("--run-phase", &a.run_phase),
+        ("--org-id", &a.org_id),
+        ("--pipeline", &a.pipeline),
+        ("--region", &a.region),
+        ("--cluster-id", &a.cluster_id),
+        ("--namespace", &a.namespace),
+        ("--service-account", &a.service_account),
+        ("--provider-account", &a.provider_account),
+        ("--space", &a.space),
+        ("--stack", &a.stack),
+        ("--module", &a.module),
+        ("--run-type", &a.run_type),
+        ("--service-connection", &a.service_connection),
+        ("--host", &a.host),
+        ("--repository-url", &a.repository_url),
+        ("--audience", &a.audience),
+        ("--oidc-user", &a.oidc_user),
+        ("--service-account-id", &a.service_account_id),
+        ("--identity-pool", &a.identity_pool),
+    ] {
+        f.set(flag, value.as_deref());
+    }
+    f.switch("--immutable", a.immutable)
+        .switch("--read-only", a.read_only);
+    f
 }
 
 fn intent(a: &PolicyArgs) -> Result<Intent, Diag> {
@@ -143,73 +250,14 @@ fn intent(a: &PolicyArgs) -> Result<Intent, Diag> {
         return generate::intent_from_token(&token.claims, scope, &a.account, a.tag_session)
             .map_err(|e| invalid(&e));
     }
-    let scope = match a.provider {
-        Some(Provider::Bitbucket) => Scope::Bitbucket {
-            workspace: need(&a.workspace, "--workspace")?,
-            workspace_uuid: need(&a.workspace_uuid, "--workspace-uuid")?,
-            repository: need(&a.repository, "--repository")?,
-            environment: a.environment.clone(),
-        },
-        Some(Provider::Github) => {
-            let repository = need(&a.repository, "--repository")?;
-            let (owner, repo) = repository.split_once('/').ok_or_else(|| {
-                Diag::error(
-                    "rolecall::policy",
-                    format!("--repository: `{repository}` is not `owner/repo`"),
-                )
-            })?;
-            let context = match (&a.environment, &a.branch, &a.tag) {
-                (Some(e), None, None) => GitHubContext::Environment(e.clone()),
-                (None, Some(b), None) => GitHubContext::Branch(b.clone()),
-                (None, None, Some(t)) => GitHubContext::Tag(t.clone()),
-                _ => {
-                    return Err(Diag::error(
-                        "rolecall::policy",
-                        "github needs one of --environment, --branch or --tag",
-                    )
-                    .help("a whole-repository subject also admits pull-request runs"))
-                }
-            };
-            Scope::GitHub {
-                owner: owner.to_string(),
-                repo: repo.to_string(),
-                ids: a.owner_id.clone().zip(a.repo_id.clone()),
-                context,
-            }
-        }
-        Some(Provider::Gitlab) => Scope::GitLab {
-            project: need(&a.project, "--project")?,
-            project_id: a.project_id.clone(),
-            git_ref: match (&a.protected_branch, &a.branch, &a.tag) {
-                (Some(b), _, _) => GitLabRef::Branch {
-                    name: b.clone(),
-                    protected: true,
-                },
-                (None, Some(b), _) => GitLabRef::Branch {
-                    name: b.clone(),
-                    protected: false,
-                },
-                (None, None, Some(t)) => GitLabRef::Tag(t.clone()),
-                (None, None, None) => GitLabRef::Any,
-            },
-        },
-        Some(Provider::HcpTerraform) => Scope::HcpTerraform {
-            organization: need(&a.organization, "--organization")?,
-            project: need(&a.project, "--project")?,
-            workspace: need(&a.workspace, "--workspace")?,
-            run_phase: a.run_phase.clone(),
-        },
-        Some(Provider::Circleci) => Scope::CircleCi {
-            org_id: need(&a.org_id, "--org-id")?,
-            project_id: need(&a.project_id, "--project-id")?,
-        },
-        None => {
-            return Err(Diag::error(
-                "rolecall::policy",
-                "name a provider or --from-token",
-            ))
-        }
+    let Some(provider) = a.provider.and_then(|p| p.to_possible_value()) else {
+        return Err(Diag::error(
+            "rolecall::policy",
+            "name a provider or --from-token",
+        ));
     };
+    let scope = generate::scope_from_flags(provider.get_name(), flags(&a.scope_flags))
+        .map_err(|e| invalid(&e))?;
     Ok(Intent {
         scope,
         account: a.account.clone(),

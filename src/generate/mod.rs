@@ -9,15 +9,25 @@
 //! for exact values and `StringLike` only where a wildcard is needed. [`Generated::render`]
 //! writes it as IAM JSON, CloudFormation YAML, Terraform HCL or a CDK snippet.
 
+pub mod cdk;
+mod cloud;
 mod error;
+mod flags;
 mod from_token;
+mod git_hosts;
+mod infra;
+mod names;
+mod pipelines;
 mod render;
 mod scope;
 
 pub use error::GenerateError;
+pub use flags::{scope_from_flags, Flags, PROVIDERS};
 pub use from_token::{intent_from_token, TokenScope};
 pub use render::Format;
-pub use scope::{GitHubContext, GitLabRef, Scope};
+pub use scope::{AzureTarget, GitHubContext, GitLabRef, GitRef, Scope};
+
+use crate::request::ClaimSet;
 
 /// What the role is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +46,8 @@ pub enum Compare {
     Equals,
     /// `StringLike`: a value with a `*` or `?` wildcard.
     Like,
+    /// `ForAnyValue:StringLike`: some value of a multivalued claim (Cognito's `amr`).
+    AnyValueLike,
 }
 
 impl Compare {
@@ -43,6 +55,7 @@ impl Compare {
         match self {
             Compare::Equals => "StringEquals",
             Compare::Like => "StringLike",
+            Compare::AnyValueLike => "ForAnyValue:StringLike",
         }
     }
 
@@ -71,6 +84,8 @@ pub struct Generated {
     pub provider: &'static str,
     /// The issuer URL without `https://`: the OIDC provider's name and the condition-key prefix.
     pub issuer: String,
+    /// The issuer is one of AWS's own providers: the principal is its bare name.
+    pub builtin: bool,
     pub account: String,
     pub tag_session: bool,
     /// The conditions, `aud` first.
@@ -80,9 +95,14 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// `arn:aws:iam::<account>:oidc-provider/<issuer>`.
+    /// `arn:aws:iam::<account>:oidc-provider/<issuer>`, or the bare name of AWS's own
+    /// providers (`accounts.google.com`).
     pub fn principal(&self) -> String {
-        principal_arn(&self.account, &self.issuer)
+        if self.builtin {
+            self.issuer.clone()
+        } else {
+            principal_arn(&self.account, &self.issuer)
+        }
     }
 
     /// The actions, in order.
@@ -119,9 +139,22 @@ pub fn generate(intent: &Intent) -> Result<Generated, GenerateError> {
         value: spec.audience,
     }];
     conditions.extend(spec.conditions);
+    // A condition on a claim AWS does not expose would never match: a generator bug, not the
+    // user's, but refused rather than printed.
+    let claims = ClaimSet::of(&spec.issuer);
+    if let Some(c) = conditions.iter().find(|c| !claims.exposes(&c.claim)) {
+        return Err(GenerateError::new(
+            "--provider",
+            format!(
+                "`{}` is not a condition key AWS exposes for `{}`",
+                c.claim, spec.issuer
+            ),
+        ));
+    }
     Ok(Generated {
         provider: intent.scope.provider(),
         issuer: spec.issuer,
+        builtin: spec.builtin,
         account: intent.account.clone(),
         tag_session: intent.tag_session,
         conditions,

@@ -24,16 +24,16 @@ pub(super) fn render(g: &Generated, format: Format) -> String {
         Format::Json => json(g),
         Format::CloudFormation => cloudformation(g),
         Format::Terraform => terraform(g),
-        Format::Cdk => cdk(g),
+        Format::Cdk => super::cdk::render(g),
     }
 }
 
-fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
 /// Operator -> [(key, value)], `StringEquals` before `StringLike`.
-fn blocks(g: &Generated) -> BTreeMap<Compare, Vec<(String, &str)>> {
+pub(super) fn blocks(g: &Generated) -> BTreeMap<Compare, Vec<(String, &str)>> {
     let mut out: BTreeMap<Compare, Vec<(String, &str)>> = BTreeMap::new();
     for c in &g.conditions {
         out.entry(c.compare)
@@ -85,13 +85,17 @@ fn cloudformation(g: &Generated) -> String {
     s.push_str("Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n");
     s.push_str("      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n");
     s.push_str("        Statement:\n          - Effect: Allow\n            Principal:\n");
-    s.push_str(&format!(
-        "              Federated: !Sub {}\n",
-        q(&format!(
-            "arn:aws:iam::${{AWS::AccountId}}:oidc-provider/{}",
-            g.issuer
-        ))
-    ));
+    if g.builtin {
+        s.push_str(&format!("              Federated: {}\n", q(&g.issuer)));
+    } else {
+        s.push_str(&format!(
+            "              Federated: !Sub {}\n",
+            q(&format!(
+                "arn:aws:iam::${{AWS::AccountId}}:oidc-provider/{}",
+                g.issuer
+            ))
+        ));
+    }
     s.push_str("            Action:\n");
     for a in g.actions() {
         s.push_str(&format!("              - {a}\n"));
@@ -113,17 +117,24 @@ fn hcl(s: &str) -> String {
 
 fn terraform(g: &Generated) -> String {
     let mut s = String::new();
-    s.push_str("data \"aws_caller_identity\" \"current\" {}\n\n");
+    if !g.builtin {
+        s.push_str("data \"aws_caller_identity\" \"current\" {}\n\n");
+    }
     s.push_str(
         "data \"aws_iam_policy_document\" \"trust\" {\n  statement {\n    effect  = \"Allow\"\n",
     );
     let actions: Vec<String> = g.actions().iter().map(|a| q(a)).collect();
     s.push_str(&format!("    actions = [{}]\n\n", actions.join(", ")));
     s.push_str("    principals {\n      type        = \"Federated\"\n");
-    s.push_str(&format!(
-        "      identifiers = [\"arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:oidc-provider/{}\"]\n    }}\n",
-        g.issuer
-    ));
+    let federated = if g.builtin {
+        hcl(&g.issuer)
+    } else {
+        hcl(&format!(
+            "arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:oidc-provider/{}",
+            g.issuer
+        ))
+    };
+    s.push_str(&format!("      identifiers = [{federated}]\n    }}\n"));
     for c in &g.conditions {
         s.push_str(&format!(
             "\n    condition {{\n      test     = {}\n      variable = {}\n      values   = [{}]\n    }}\n",
@@ -137,35 +148,5 @@ fn terraform(g: &Generated) -> String {
         "resource \"aws_iam_role\" \"role\" {\n  name               = \"rolecall-generated\"\n",
     );
     s.push_str("  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n");
-    s
-}
-
-fn cdk(g: &Generated) -> String {
-    let mut s = String::new();
-    s.push_str(
-        "import * as cdk from 'aws-cdk-lib';\nimport * as iam from 'aws-cdk-lib/aws-iam';\n\n",
-    );
-    s.push_str(&format!("// Role for {}.\n", g.description));
-    s.push_str("const principal = new iam.FederatedPrincipal(\n");
-    s.push_str(&format!(
-        "  `arn:aws:iam::${{cdk.Aws.ACCOUNT_ID}}:oidc-provider/{}`,\n  {{\n",
-        g.issuer
-    ));
-    for (op, keys) in blocks(g) {
-        s.push_str(&format!("    {}: {{\n", op.operator()));
-        for (k, v) in keys {
-            s.push_str(&format!("      {}: {},\n", q(&k), q(v)));
-        }
-        s.push_str("    },\n");
-    }
-    s.push_str("  },\n  'sts:AssumeRoleWithWebIdentity',\n);\n");
-    let principal = if g.tag_session {
-        "principal.withSessionTags()"
-    } else {
-        "principal"
-    };
-    s.push_str(&format!(
-        "new iam.Role(this, 'Role', {{ assumedBy: {principal} }});\n"
-    ));
     s
 }

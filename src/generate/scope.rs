@@ -1,11 +1,12 @@
 //! Each provider's scopes, in its own terms, and the conditions that pin them.
 //!
-//! Only claims AWS exposes as condition keys are used (`request::ClaimSet::exposed`); the
-//! subject grammars are the provider profiles' (`providers::builtin`).
+//! Only claims AWS exposes as condition keys are used (`request::ClaimSet::exposes`, checked
+//! again by `generate`); the subject grammars are the provider profiles' (`providers::builtin`).
+//! The conditions of each provider live in `git_hosts`, `pipelines`, `infra` and `cloud`.
 
 use super::error::GenerateError;
-use super::{Compare, Cond};
-use crate::providers::{is_braced_uuid, is_uuid};
+use super::Cond;
+use super::{cloud, git_hosts, infra, pipelines};
 
 /// An intended scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,77 @@ pub enum Scope {
     },
     /// CircleCI: one project of one organization (both UUIDs).
     CircleCi { org_id: String, project_id: String },
+    /// Buildkite: one pipeline of one organization, optionally one branch.
+    Buildkite {
+        organization: String,
+        pipeline: String,
+        branch: Option<String>,
+    },
+    /// Amazon EKS (IRSA): one service account of one namespace of one cluster.
+    EksServiceAccount {
+        region: String,
+        cluster_id: String,
+        namespace: String,
+        service_account: String,
+    },
+    /// Spacelift: runs of one stack (or module) in one space, with write (or read) scope.
+    Spacelift {
+        /// The Spacelift account: `<account>.app.spacelift.io`.
+        account: String,
+        space: String,
+        stack: String,
+        /// `stack` names a module, not a stack.
+        module: bool,
+        /// One run type (`TRACKED`, ...), or every run type with the asked token scope.
+        run_type: Option<String>,
+        /// `scope:write` (default) or `scope:read`.
+        write: bool,
+    },
+    /// Azure DevOps: one service connection, or one pipeline, of one project.
+    AzureDevOps {
+        /// The organization GUID in the issuer URL.
+        org_id: String,
+        organization: String,
+        project: String,
+        target: AzureTarget,
+    },
+    /// Harness: one project of one organization of one account (enhanced subject).
+    Harness {
+        /// The issuer host: `app.harness.io`, `app3.harness.io`, `accounts.harness.io`, ...
+        host: String,
+        account: String,
+        organization: String,
+        project: String,
+    },
+    /// Semaphore: one branch or tag of one project of one organization.
+    Semaphore {
+        organization: String,
+        project_id: String,
+        repository: String,
+        git_ref: GitRef,
+    },
+    /// Codefresh: one pipeline of one account, on cron triggers, or on git pushes of one branch
+    /// of one repository.
+    Codefresh {
+        account: String,
+        pipeline: String,
+        /// `(repository URL, branch)`.
+        git: Option<(String, String)>,
+    },
+    /// Scalr: one workspace of one environment of one account (low-confidence facts).
+    Scalr {
+        account: String,
+        environment: String,
+        workspace: String,
+        /// Scalr audiences are chosen by the user.
+        audience: String,
+    },
+    /// env0: the organization's OIDC user (env0's `sub` is one opaque id per organization).
+    Env0 { oidc_user: String },
+    /// Google: one service account, by its numeric unique id.
+    Google { service_account_id: String },
+    /// Amazon Cognito identity pools: the signed-in identities of one pool.
+    Cognito { identity_pool: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,15 +138,52 @@ pub enum GitLabRef {
     Tag(String),
 }
 
+/// A branch or a tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitRef {
+    Branch(String),
+    Tag(String),
+}
+
+/// What an Azure DevOps token is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AzureTarget {
+    /// `sc://org/project/connection`: the AWS Toolkit's service-connection token.
+    ServiceConnection(String),
+    /// `p://org/project/pipeline`: the pipeline's own token.
+    Pipeline(String),
+}
+
 /// What a scope becomes.
 pub(super) struct Spec {
     pub issuer: String,
     pub audience: String,
     pub conditions: Vec<Cond>,
     pub description: String,
+    /// The issuer is one of AWS's own identity providers (`accounts.google.com`,
+    /// `cognito-identity.amazonaws.com`): the principal is its name, not an ARN.
+    pub builtin: bool,
+}
+
+impl Spec {
+    pub fn oidc(
+        issuer: String,
+        audience: &str,
+        conditions: Vec<Cond>,
+        description: String,
+    ) -> Self {
+        Spec {
+            issuer,
+            audience: audience.to_string(),
+            conditions,
+            description,
+            builtin: false,
+        }
+    }
 }
 
 impl Scope {
+    /// The provider profile id (`providers::Profile::id`).
     pub fn provider(&self) -> &'static str {
         match self {
             Scope::Bitbucket { .. } => "bitbucket",
@@ -82,6 +191,17 @@ impl Scope {
             Scope::GitLab { .. } => "gitlab",
             Scope::HcpTerraform { .. } => "hcp-terraform",
             Scope::CircleCi { .. } => "circleci",
+            Scope::Buildkite { .. } => "buildkite",
+            Scope::EksServiceAccount { .. } => "eks-irsa",
+            Scope::Spacelift { .. } => "spacelift",
+            Scope::AzureDevOps { .. } => "azure-devops",
+            Scope::Harness { .. } => "harness",
+            Scope::Semaphore { .. } => "semaphore",
+            Scope::Codefresh { .. } => "codefresh",
+            Scope::Scalr { .. } => "scalr",
+            Scope::Env0 { .. } => "env0",
+            Scope::Google { .. } => "google",
+            Scope::Cognito { .. } => "cognito-identity",
         }
     }
 
@@ -92,7 +212,7 @@ impl Scope {
                 workspace_uuid,
                 repository,
                 environment,
-            } => bitbucket(
+            } => git_hosts::bitbucket(
                 workspace,
                 workspace_uuid,
                 repository,
@@ -103,289 +223,70 @@ impl Scope {
                 repo,
                 ids,
                 context,
-            } => github(owner, repo, ids.as_ref(), context),
+            } => git_hosts::github(owner, repo, ids.as_ref(), context),
             Scope::GitLab {
                 project,
                 project_id,
                 git_ref,
-            } => gitlab(project, project_id.as_deref(), git_ref),
+            } => git_hosts::gitlab(project, project_id.as_deref(), git_ref),
             Scope::HcpTerraform {
                 organization,
                 project,
                 workspace,
                 run_phase,
-            } => hcp_terraform(organization, project, workspace, run_phase.as_deref()),
-            Scope::CircleCi { org_id, project_id } => circleci(org_id, project_id),
+            } => infra::hcp_terraform(organization, project, workspace, run_phase.as_deref()),
+            Scope::CircleCi { org_id, project_id } => pipelines::circleci(org_id, project_id),
+            Scope::Buildkite {
+                organization,
+                pipeline,
+                branch,
+            } => pipelines::buildkite(organization, pipeline, branch.as_deref()),
+            Scope::EksServiceAccount {
+                region,
+                cluster_id,
+                namespace,
+                service_account,
+            } => cloud::eks_service_account(region, cluster_id, namespace, service_account),
+            Scope::Spacelift {
+                account,
+                space,
+                stack,
+                module,
+                run_type,
+                write,
+            } => infra::spacelift(account, space, stack, *module, run_type.as_deref(), *write),
+            Scope::AzureDevOps {
+                org_id,
+                organization,
+                project,
+                target,
+            } => pipelines::azure_devops(org_id, organization, project, target),
+            Scope::Harness {
+                host,
+                account,
+                organization,
+                project,
+            } => pipelines::harness(host, account, organization, project),
+            Scope::Semaphore {
+                organization,
+                project_id,
+                repository,
+                git_ref,
+            } => pipelines::semaphore(organization, project_id, repository, git_ref),
+            Scope::Codefresh {
+                account,
+                pipeline,
+                git,
+            } => pipelines::codefresh(account, pipeline, git.as_ref()),
+            Scope::Scalr {
+                account,
+                environment,
+                workspace,
+                audience,
+            } => infra::scalr(account, environment, workspace, audience),
+            Scope::Env0 { oidc_user } => infra::env0(oidc_user),
+            Scope::Google { service_account_id } => cloud::google(service_account_id),
+            Scope::Cognito { identity_pool } => cloud::cognito(identity_pool),
         }
     }
-}
-
-fn cond(claim: &str, value: String) -> Cond {
-    Cond {
-        compare: Compare::for_value(&value),
-        claim: claim.to_string(),
-        value,
-    }
-}
-
-/// A name that must match itself only: no wildcard, no policy variable, no `:` (which would
-/// shift the subject's fields), not empty.
-fn name(input: &'static str, value: &str, extra_forbidden: &[char]) -> Result<(), GenerateError> {
-    let bad = value.is_empty()
-        || value.contains(['*', '?', '$', ':'])
-        || value.contains(extra_forbidden)
-        || value.chars().any(char::is_control);
-    if bad {
-        return Err(GenerateError::new(
-            input,
-            format!(
-                "`{value}` is not a name rolecall can pin exactly (empty, or it has a wildcard, \
-                 `$`, `:` or a control character)"
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// A ref or environment name: wildcards allowed (they make the condition `StringLike`), but no
-/// policy variable or control character.
-fn pattern(input: &'static str, value: &str) -> Result<(), GenerateError> {
-    if value.is_empty() || value.contains('$') || value.chars().any(char::is_control) {
-        return Err(GenerateError::new(
-            input,
-            format!("`{value}` is empty, or has `$` or a control character"),
-        ));
-    }
-    Ok(())
-}
-
-fn braced(input: &'static str, value: &str) -> Result<(), GenerateError> {
-    if is_braced_uuid(value) {
-        Ok(())
-    } else {
-        Err(GenerateError::new(
-            input,
-            format!("`{value}` is not a UUID in braces, as Bitbucket writes it (`{{1de4...}}`)"),
-        ))
-    }
-}
-
-fn digits(input: &'static str, value: &str) -> Result<(), GenerateError> {
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(GenerateError::new(
-            input,
-            format!("`{value}` is not a numeric id"),
-        ))
-    }
-}
-
-fn bitbucket(
-    workspace: &str,
-    workspace_uuid: &str,
-    repository: &str,
-    environment: Option<&str>,
-) -> Result<Spec, GenerateError> {
-    name("--workspace", workspace, &['/'])?;
-    let bare = workspace_uuid
-        .strip_prefix('{')
-        .and_then(|u| u.strip_suffix('}'))
-        .unwrap_or(workspace_uuid);
-    if !is_uuid(bare) {
-        return Err(GenerateError::new(
-            "--workspace-uuid",
-            format!("`{workspace_uuid}` is not a UUID"),
-        ));
-    }
-    braced("--repository", repository)?;
-    // The step UUID changes every run, so the subject always ends in `:*`.
-    let (sub, description) = match environment {
-        Some(env) => {
-            braced("--environment", env)?;
-            (
-                format!("{repository}:{env}:*"),
-                format!("deployment steps of repository {repository} to environment {env}"),
-            )
-        }
-        None => (
-            format!("{repository}:*"),
-            format!("every step of repository {repository}"),
-        ),
-    };
-    Ok(Spec {
-        issuer: format!(
-            "api.bitbucket.org/2.0/workspaces/{workspace}/pipelines-config/identity/oidc"
-        ),
-        audience: format!(
-            "ari:cloud:bitbucket::workspace/{}",
-            bare.to_ascii_lowercase()
-        ),
-        conditions: vec![cond("sub", sub)],
-        description,
-    })
-}
-
-fn github(
-    owner: &str,
-    repo: &str,
-    ids: Option<&(String, String)>,
-    context: &GitHubContext,
-) -> Result<Spec, GenerateError> {
-    name("--repository", owner, &['/', '@'])?;
-    name("--repository", repo, &['/', '@'])?;
-    let path = match ids {
-        Some((owner_id, repo_id)) => {
-            digits("--owner-id", owner_id)?;
-            digits("--repo-id", repo_id)?;
-            format!("{owner}@{owner_id}/{repo}@{repo_id}")
-        }
-        None => format!("{owner}/{repo}"),
-    };
-    let (tail, words) = match context {
-        GitHubContext::Environment(e) => {
-            pattern("--environment", e)?;
-            // GitHub writes a `:` inside a value as `%3A` in the subject.
-            (
-                format!("environment:{}", e.replace(':', "%3A")),
-                format!("jobs of {owner}/{repo} in environment {e}"),
-            )
-        }
-        GitHubContext::Branch(b) => {
-            pattern("--branch", b)?;
-            (
-                format!("ref:refs/heads/{b}"),
-                format!("runs of {owner}/{repo} on branch {b}"),
-            )
-        }
-        GitHubContext::Tag(t) => {
-            pattern("--tag", t)?;
-            (
-                format!("ref:refs/tags/{t}"),
-                format!("runs of {owner}/{repo} on tag {t}"),
-            )
-        }
-    };
-    Ok(Spec {
-        issuer: "token.actions.githubusercontent.com".into(),
-        audience: "sts.amazonaws.com".into(),
-        conditions: vec![cond("sub", format!("repo:{path}:{tail}"))],
-        description: words,
-    })
-}
-
-fn gitlab(
-    project: &str,
-    project_id: Option<&str>,
-    git_ref: &GitLabRef,
-) -> Result<Spec, GenerateError> {
-    name("--project", project, &[])?;
-    if !project.contains('/')
-        || project.starts_with('/')
-        || project.ends_with('/')
-        || project.contains("//")
-    {
-        return Err(GenerateError::new(
-            "--project",
-            format!("`{project}` is not a project path (`group[/subgroup]/project`)"),
-        ));
-    }
-    let mut conditions = Vec::new();
-    let (sub, words) = match git_ref {
-        GitLabRef::Any => (
-            format!("project_path:{project}:*"),
-            format!("every pipeline of {project}"),
-        ),
-        GitLabRef::Branch { name: b, protected } => {
-            pattern("--branch", b)?;
-            let words = if *protected {
-                format!("pipelines of {project} on protected branch {b}")
-            } else {
-                format!("pipelines of {project} on branch {b}")
-            };
-            (
-                format!("project_path:{project}:ref_type:branch:ref:{b}"),
-                words,
-            )
-        }
-        GitLabRef::Tag(t) => {
-            pattern("--tag", t)?;
-            (
-                format!("project_path:{project}:ref_type:tag:ref:{t}"),
-                format!("pipelines of {project} on tag {t}"),
-            )
-        }
-    };
-    conditions.push(cond("sub", sub));
-    if let Some(id) = project_id {
-        digits("--project-id", id)?;
-        conditions.push(cond("project_id", id.to_string()));
-    }
-    if matches!(
-        git_ref,
-        GitLabRef::Branch {
-            protected: true,
-            ..
-        }
-    ) {
-        conditions.push(cond("ref_protected", "true".into()));
-    }
-    Ok(Spec {
-        issuer: "gitlab.com".into(),
-        audience: "https://gitlab.com".into(),
-        conditions,
-        description: words,
-    })
-}
-
-fn hcp_terraform(
-    organization: &str,
-    project: &str,
-    workspace: &str,
-    run_phase: Option<&str>,
-) -> Result<Spec, GenerateError> {
-    name("--organization", organization, &[])?;
-    name("--project", project, &[])?;
-    name("--workspace", workspace, &[])?;
-    let phase = match run_phase {
-        Some(p @ ("plan" | "apply")) => p,
-        Some(p) => {
-            return Err(GenerateError::new(
-                "--run-phase",
-                format!("`{p}` is not a run phase (`plan` or `apply`)"),
-            ))
-        }
-        None => "*",
-    };
-    let words = match run_phase {
-        Some(p) => format!("{p} runs of workspace {workspace} ({organization}/{project})"),
-        None => format!("plan and apply runs of workspace {workspace} ({organization}/{project})"),
-    };
-    Ok(Spec {
-        issuer: "app.terraform.io".into(),
-        audience: "aws.workload.identity".into(),
-        conditions: vec![cond(
-            "sub",
-            format!("organization:{organization}:project:{project}:workspace:{workspace}:run_phase:{phase}"),
-        )],
-        description: words,
-    })
-}
-
-fn circleci(org_id: &str, project_id: &str) -> Result<Spec, GenerateError> {
-    for (input, v) in [("--org-id", org_id), ("--project-id", project_id)] {
-        if !is_uuid(v) {
-            return Err(GenerateError::new(input, format!("`{v}` is not a UUID")));
-        }
-    }
-    Ok(Spec {
-        issuer: format!("oidc.circleci.com/org/{org_id}"),
-        // CircleCI's audience is the organization id.
-        audience: org_id.to_string(),
-        conditions: vec![
-            cond("sub", format!("org/{org_id}/project/{project_id}/user/*")),
-            cond("oidc.circleci.com/project-id", project_id.to_string()),
-        ],
-        description: format!("jobs of project {project_id}"),
-    })
 }

@@ -50,6 +50,8 @@ mod model_properties;
 mod pipe;
 /// `rolecall policy`: every provider scope in every form, read back, linted, and proven by the model.
 mod policy_gen;
+/// The provider scopes `policy_gen` proves, one per provider scope.
+mod policy_gen_cases;
 /// Quiet on the policies the providers recommend, loud on over-broad and broken ones.
 mod precision;
 /// Property tests: the matcher against a regex oracle, decision invariants, round trips.
