@@ -51,7 +51,7 @@ pub struct ScopeFlags {
     /// Bitbucket: `{environment-uuid}`. GitHub: the environment name. Scalr: the environment.
     #[arg(long)]
     pub environment: Option<String>,
-    /// GitHub, GitLab, Buildkite, Semaphore, Codefresh: the branch.
+    /// GitHub, GitLab, Buildkite, Semaphore: the branch.
     #[arg(long)]
     pub branch: Option<String>,
     /// GitHub, GitLab, Semaphore: the tag (`v*` is a pattern).
@@ -62,6 +62,9 @@ pub struct ScopeFlags {
     pub immutable: bool,
     #[arg(long)]
     pub owner_id: Option<String>,
+    /// GitHub Enterprise Cloud: the enterprise slug of its own issuer.
+    #[arg(long)]
+    pub enterprise: Option<String>,
     #[arg(long)]
     pub repo_id: Option<String>,
     /// GitLab: `group[/subgroup]/project`. HCP Terraform, Azure DevOps, Harness: the project.
@@ -118,12 +121,9 @@ pub struct ScopeFlags {
     /// Azure DevOps: the service connection (the AWS Toolkit's token).
     #[arg(long)]
     pub service_connection: Option<String>,
-    /// Harness: the issuer host (default `app.harness.io`).
+    /// Harness: the issuer host (default `app.harness.io`). GitLab: a self-managed host.
     #[arg(long)]
     pub host: Option<String>,
-    /// Codefresh: the repository URL of a git-push trigger (with `--branch`).
-    #[arg(long)]
-    pub repository_url: Option<String>,
     /// Scalr: the audience the workload identity provider was set up with.
     #[arg(long)]
     pub audience: Option<String>,
@@ -207,6 +207,7 @@ fn flags(a: &ScopeFlags) -> Flags {
         ("--branch", &a.branch),
         ("--tag", &a.tag),
         ("--owner-id", &a.owner_id),
+        ("--enterprise", &a.enterprise),
         ("--repo-id", &a.repo_id),
         ("--project", &a.project),
         ("--project-id", &a.project_id),
@@ -226,7 +227,6 @@ fn flags(a: &ScopeFlags) -> Flags {
         ("--run-type", &a.run_type),
         ("--service-connection", &a.service_connection),
         ("--host", &a.host),
-        ("--repository-url", &a.repository_url),
         ("--audience", &a.audience),
         ("--oidc-user", &a.oidc_user),
         ("--service-account-id", &a.service_account_id),

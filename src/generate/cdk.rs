@@ -32,7 +32,13 @@ fn conditions(g: &Generated) -> Value {
     for (op, keys) in super::render::blocks(g) {
         let entries: Map<String, Value> = keys
             .into_iter()
-            .map(|(k, v)| (k, Value::String(v.to_string())))
+            .map(|(k, v)| {
+                let v = match v {
+                    [one] => Value::String(one.clone()),
+                    many => Value::Array(many.iter().cloned().map(Value::String).collect()),
+                };
+                (k, v)
+            })
             .collect();
         ops.insert(op.operator().to_string(), Value::Object(entries));
     }

@@ -83,7 +83,7 @@ pub(super) fn cognito(identity_pool: &str) -> Result<Spec, GenerateError> {
         conditions: vec![Cond {
             compare: Compare::AnyValueLike,
             claim: "amr".into(),
-            value: "authenticated".into(),
+            values: vec!["authenticated".into()],
         }],
         description: format!("signed-in identities of pool {identity_pool}"),
         builtin: true,

@@ -110,7 +110,10 @@ pub fn scope_from_flags(provider: &str, mut flags: Flags) -> Result<Scope, Gener
             project: f.need(provider, "--project")?,
         },
         "semaphore" => semaphore(f)?,
-        "codefresh" => codefresh(f)?,
+        "codefresh" => Scope::Codefresh {
+            account: f.need(provider, "--provider-account")?,
+            pipeline: f.need(provider, "--pipeline")?,
+        },
         "scalr" => Scope::Scalr {
             account: f.need(provider, "--provider-account")?,
             environment: f.need(provider, "--environment")?,
@@ -175,6 +178,7 @@ fn github(f: &mut Flags) -> Result<Scope, GenerateError> {
         repo: repo.to_string(),
         ids,
         context,
+        enterprise: f.take("--enterprise"),
     })
 }
 
@@ -204,6 +208,7 @@ fn gitlab(f: &mut Flags) -> Result<Scope, GenerateError> {
         }
     };
     Ok(Scope::GitLab {
+        host: f.take("--host"),
         project,
         project_id,
         git_ref,
@@ -278,26 +283,6 @@ fn semaphore(f: &mut Flags) -> Result<Scope, GenerateError> {
     })
 }
 
-fn codefresh(f: &mut Flags) -> Result<Scope, GenerateError> {
-    let account = f.need("codefresh", "--provider-account")?;
-    let pipeline = f.need("codefresh", "--pipeline")?;
-    let git = match (f.take("--repository-url"), f.take("--branch")) {
-        (Some(url), Some(branch)) => Some((url, branch)),
-        (None, None) => None,
-        _ => {
-            return Err(GenerateError::new(
-                "--repository-url",
-                "codefresh git-push scopes need both --repository-url and --branch",
-            ))
-        }
-    };
-    Ok(Scope::Codefresh {
-        account,
-        pipeline,
-        git,
-    })
-}
-
 /// Why `flag` cannot be part of a `provider` scope.
 fn refusal(provider: &str, flag: &'static str) -> GenerateError {
     let why = match (provider, flag) {
@@ -332,6 +317,12 @@ fn refusal(provider: &str, flag: &'static str) -> GenerateError {
             "env0's `projectId`, `environmentId` and `workspaceName` claims are not condition \
              keys; `sub` is one OIDC user for the whole organization"
         }
+        ("codefresh", "--branch" | "--repository-url") => {
+            "Codefresh's git-push subject has the pusher's user name between the repository and \
+             the ref, so pinning the ref needs a `*` over the pusher, and AWS exposes no other \
+             Codefresh claim to pin the pipeline exactly; the cron subject \
+             `account:A:pipeline:P` is exact"
+        }
         ("eks-irsa", "--branch" | "--tag" | "--environment") => {
             "an EKS token names a service account of a namespace (`sub`); the pod's other \
              claims are not condition keys"
@@ -339,8 +330,11 @@ fn refusal(provider: &str, flag: &'static str) -> GenerateError {
         _ => "",
     };
     if why.is_empty() {
-        GenerateError::new(flag, format!("{flag} is not part of a {provider} scope"))
+        GenerateError::new(flag, format!("{flag} is not part of any {provider} scope"))
     } else {
-        GenerateError::new(flag, format!("a {provider} scope cannot use {flag}: {why}"))
+        GenerateError::new(
+            flag,
+            format!("{provider} roles cannot be scoped by {flag}: {why}"),
+        )
     }
 }

@@ -171,6 +171,7 @@ fn github(claims: &Map<String, Value>, scope: TokenScope) -> Result<Scope, Gener
         repo: repo.to_string(),
         ids,
         context,
+        enterprise: None,
     })
 }
 
@@ -205,6 +206,7 @@ fn gitlab(claims: &Map<String, Value>, scope: TokenScope) -> Result<Scope, Gener
         }
     };
     Ok(Scope::GitLab {
+        host: None,
         project,
         project_id,
         git_ref,

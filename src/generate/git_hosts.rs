@@ -56,6 +56,7 @@ pub(super) fn github(
     repo: &str,
     ids: Option<&(String, String)>,
     context: &GitHubContext,
+    enterprise: Option<&str>,
 ) -> Result<Spec, GenerateError> {
     name("--repository", owner, &['/', '@'])?;
     name("--repository", repo, &['/', '@'])?;
@@ -91,16 +92,28 @@ pub(super) fn github(
             )
         }
     };
-    Ok(Spec {
-        issuer: "token.actions.githubusercontent.com".into(),
-        audience: "sts.amazonaws.com".into(),
-        conditions: vec![cond("sub", format!("repo:{path}:{tail}"))],
-        description: words,
-        builtin: false,
-    })
+    let issuer = match enterprise {
+        Some(slug) => {
+            name("--enterprise", slug, &['/', '@'])?;
+            format!("token.actions.githubusercontent.com/{slug}")
+        }
+        None => "token.actions.githubusercontent.com".into(),
+    };
+    Ok(Spec::oidc(
+        issuer,
+        "sts.amazonaws.com",
+        vec![cond("sub", format!("repo:{path}:{tail}"))],
+        words,
+    ))
 }
 
+/// GitLab: audience the instance URL, `sub`
+/// `project_path:PATH:ref_type:branch|tag:ref:REF`. On gitlab.com AWS also exposes
+/// `project_id` and `ref_protected`; a whole-project subject ends in `*`, so it needs the
+/// project id (which also survives a renamed or re-created path). A self-managed instance has
+/// only `aud` and `sub`, so it takes branch and tag scopes only.
 pub(super) fn gitlab(
+    host: Option<&str>,
     project: &str,
     project_id: Option<&str>,
     git_ref: &GitLabRef,
@@ -114,6 +127,52 @@ pub(super) fn gitlab(
         return Err(GenerateError::new(
             "--project",
             format!("`{project}` is not a project path (`group[/subgroup]/project`)"),
+        ));
+    }
+    if let Some(h) = host {
+        let host_ok = !h.is_empty()
+            && h != "gitlab.com"
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'/' | b'_'));
+        if !host_ok {
+            return Err(GenerateError::new(
+                "--host",
+                format!("`{h}` is not a self-managed GitLab host (`gitlab.example.com`)"),
+            ));
+        }
+        let gitlab_com_only = if project_id.is_some() {
+            Some("--project-id")
+        } else if matches!(
+            git_ref,
+            GitLabRef::Branch {
+                protected: true,
+                ..
+            }
+        ) {
+            Some("--protected-branch")
+        } else {
+            None
+        };
+        if let Some(flag) = gitlab_com_only {
+            return Err(GenerateError::new(
+                flag,
+                "AWS exposes `project_id` and `ref_protected` as condition keys for gitlab.com \
+                 only; a self-managed instance has `aud` and `sub`",
+            ));
+        }
+        if *git_ref == GitLabRef::Any {
+            return Err(GenerateError::new(
+                "--branch",
+                "a self-managed instance has no `project_id` key to pin a whole project \
+                 exactly (its subject would end in `*`): name --branch or --tag",
+            ));
+        }
+    }
+    if *git_ref == GitLabRef::Any && project_id.is_none() {
+        return Err(GenerateError::new(
+            "--project-id",
+            "a whole-project subject ends in `*`: pin the project on `project_id` too (it also \
+             keeps out a project re-created at the same path)",
         ));
     }
     let mut conditions = Vec::new();
@@ -156,11 +215,11 @@ pub(super) fn gitlab(
     ) {
         conditions.push(cond("ref_protected", "true".into()));
     }
-    Ok(Spec {
-        issuer: "gitlab.com".into(),
-        audience: "https://gitlab.com".into(),
+    let issuer = host.unwrap_or("gitlab.com");
+    Ok(Spec::oidc(
+        issuer.to_string(),
+        &format!("https://{issuer}"),
         conditions,
-        description: words,
-        builtin: false,
-    })
+        words,
+    ))
 }

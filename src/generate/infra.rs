@@ -1,9 +1,13 @@
 //! Infrastructure-as-code runners: HCP Terraform, Spacelift, Scalr, env0.
 
 use super::error::GenerateError;
-use super::names::{cond, name};
+use super::names::{cond, cond_any, name};
 use super::scope::Spec;
 
+/// HCP Terraform's AWS guide: audience `aws.workload.identity`, `sub`
+/// `organization:ORG:project:PROJECT:workspace:WS:run_phase:PHASE`. Both phases are written as
+/// the two exact subjects rather than `run_phase:*`: a `*` would also match names no
+/// organization can have.
 pub(super) fn hcp_terraform(
     organization: &str,
     project: &str,
@@ -13,31 +17,36 @@ pub(super) fn hcp_terraform(
     name("--organization", organization, &[])?;
     name("--project", project, &[])?;
     name("--workspace", workspace, &[])?;
-    let phase = match run_phase {
-        Some(p @ ("plan" | "apply")) => p,
+    let phases: &[&str] = match run_phase {
+        Some("plan") => &["plan"],
+        Some("apply") => &["apply"],
         Some(p) => {
             return Err(GenerateError::new(
                 "--run-phase",
                 format!("`{p}` is not a run phase (`plan` or `apply`)"),
             ))
         }
-        None => "*",
+        None => &["plan", "apply"],
     };
     let words = match run_phase {
         Some(p) => format!("{p} runs of workspace {workspace} ({organization}/{project})"),
         None => format!("plan and apply runs of workspace {workspace} ({organization}/{project})"),
     };
-    Ok(Spec {
-        issuer: "app.terraform.io".into(),
-        audience: "aws.workload.identity".into(),
-        conditions: vec![cond(
+    let head = format!("organization:{organization}:project:{project}:workspace:{workspace}");
+    Ok(Spec::oidc(
+        "app.terraform.io".into(),
+        "aws.workload.identity",
+        vec![cond_any(
             "sub",
-            format!("organization:{organization}:project:{project}:workspace:{workspace}:run_phase:{phase}"),
+            phases
+                .iter()
+                .map(|p| format!("{head}:run_phase:{p}"))
+                .collect(),
         )],
-        description: words,
-        builtin: false,
-    })
+        words,
+    ))
 }
+
 /// Spacelift's run types (`providers::enumerated`).
 const RUN_TYPES: &[&str] = &["PROPOSED", "TRACKED", "TASK", "TESTING", "DESTROY"];
 
@@ -57,8 +66,10 @@ pub(super) fn spacelift(
     name(if module { "--module" } else { "--stack" }, stack, &[])?;
     let kind = if module { "module" } else { "stack" };
     let scope = if write { "write" } else { "read" };
-    let phase = match run_type {
-        Some(t) if RUN_TYPES.contains(&t) => t,
+    // Every run type that can hold the token scope, as exact subjects: proposed runs never
+    // get `write`.
+    let types: Vec<&str> = match run_type {
+        Some(t) if RUN_TYPES.contains(&t) => vec![t],
         Some(t) => {
             return Err(GenerateError::new(
                 "--run-type",
@@ -68,7 +79,12 @@ pub(super) fn spacelift(
                 ),
             ))
         }
-        None => "*",
+        None if write => RUN_TYPES
+            .iter()
+            .copied()
+            .filter(|t| *t != "PROPOSED")
+            .collect(),
+        None => RUN_TYPES.to_vec(),
     };
     let words = match run_type {
         Some(t) => format!("{t} runs of {kind} {stack} in space {space}, with {scope} scope"),
@@ -78,9 +94,12 @@ pub(super) fn spacelift(
     Ok(Spec::oidc(
         host.clone(),
         &host,
-        vec![cond(
+        vec![cond_any(
             "sub",
-            format!("space:{space}:{kind}:{stack}:run_type:{phase}:scope:{scope}"),
+            types
+                .iter()
+                .map(|t| format!("space:{space}:{kind}:{stack}:run_type:{t}:scope:{scope}"))
+                .collect(),
         )],
         words,
     ))

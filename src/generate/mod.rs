@@ -59,9 +59,9 @@ impl Compare {
         }
     }
 
-    /// The operator a value needs: `StringLike` only when it has a wildcard.
-    pub fn for_value(value: &str) -> Self {
-        if value.contains(['*', '?']) {
+    /// The operator values need: `StringLike` only when one has a wildcard.
+    pub fn for_values(values: &[String]) -> Self {
+        if values.iter().any(|v| v.contains(['*', '?'])) {
             Compare::Like
         } else {
             Compare::Equals
@@ -69,12 +69,12 @@ impl Compare {
     }
 }
 
-/// One condition on a claim: `<issuer>:<claim>` compared with `value`.
+/// One condition on a claim: `<issuer>:<claim>` compared with `values` (any one matches).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cond {
     pub compare: Compare,
     pub claim: String,
-    pub value: String,
+    pub values: Vec<String>,
 }
 
 /// A generated trust policy, ready to render.
@@ -136,7 +136,7 @@ pub fn generate(intent: &Intent) -> Result<Generated, GenerateError> {
     let mut conditions = vec![Cond {
         compare: Compare::Equals,
         claim: "aud".into(),
-        value: spec.audience,
+        values: vec![spec.audience],
     }];
     conditions.extend(spec.conditions);
     // A condition on a claim AWS does not expose would never match: a generator bug, not the

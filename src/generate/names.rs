@@ -5,10 +5,16 @@ use super::{Compare, Cond};
 use crate::providers::is_braced_uuid;
 
 pub(super) fn cond(claim: &str, value: String) -> Cond {
+    cond_any(claim, vec![value])
+}
+
+/// A condition any one of `values` satisfies: a finite set of exact subjects is written as
+/// such, never as a wildcard that would also admit names no provider issues.
+pub(super) fn cond_any(claim: &str, values: Vec<String>) -> Cond {
     Cond {
-        compare: Compare::for_value(&value),
+        compare: Compare::for_values(&values),
         claim: claim.to_string(),
-        value,
+        values,
     }
 }
 

@@ -186,41 +186,19 @@ pub(super) fn semaphore(
     ))
 }
 
-/// Codefresh: audience `https://g.codefresh.io`; `sub` `account:ACCOUNT:pipeline:PIPELINE` for
-/// cron triggers (exact), and for a git push `...:scm_repo_url:URL:scm_user_name:USER:scm_ref:REF`,
-/// where only the pusher is left open. Pull-request triggers add a target-branch field at the
-/// end, so a subject ending in the exact ref does not admit them.
-pub(super) fn codefresh(
-    account: &str,
-    pipeline: &str,
-    git: Option<&(String, String)>,
-) -> Result<Spec, GenerateError> {
+/// Codefresh: audience `https://g.codefresh.io`; `sub` `account:ACCOUNT:pipeline:PIPELINE` is
+/// the cron trigger's subject, exact. Other triggers append fields (`:initiator:`, the git
+/// fields), which this subject does not admit.
+pub(super) fn codefresh(account: &str, pipeline: &str) -> Result<Spec, GenerateError> {
     name("--provider-account", account, &['/'])?;
     name("--pipeline", pipeline, &['/'])?;
-    let head = format!("account:{account}:pipeline:{pipeline}");
-    let (sub, words) = match git {
-        None => (
-            head,
-            format!("cron-triggered builds of pipeline {pipeline}"),
-        ),
-        Some((url, branch)) => {
-            if !url.starts_with("https://") || url.contains(['*', '?', '$']) {
-                return Err(GenerateError::new(
-                    "--repository-url",
-                    format!("`{url}` is not an https repository URL without wildcards"),
-                ));
-            }
-            name("--branch", branch, &[])?;
-            (
-                format!("{head}:scm_repo_url:{url}:scm_user_name:*:scm_ref:{branch}"),
-                format!("builds of pipeline {pipeline} on pushes to {branch} of {url}"),
-            )
-        }
-    };
     Ok(Spec::oidc(
         "oidc.codefresh.io".into(),
         "https://g.codefresh.io",
-        vec![cond("sub", sub)],
-        words,
+        vec![cond(
+            "sub",
+            format!("account:{account}:pipeline:{pipeline}"),
+        )],
+        format!("cron-triggered builds of pipeline {pipeline}"),
     ))
 }

@@ -32,15 +32,26 @@ pub(super) fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-/// Operator -> [(key, value)], `StringEquals` before `StringLike`.
-pub(super) fn blocks(g: &Generated) -> BTreeMap<Compare, Vec<(String, &str)>> {
-    let mut out: BTreeMap<Compare, Vec<(String, &str)>> = BTreeMap::new();
+/// Operator -> [(key, values)], `StringEquals` before `StringLike`.
+pub(super) fn blocks(g: &Generated) -> BTreeMap<Compare, Vec<(String, &[String])>> {
+    let mut out: BTreeMap<Compare, Vec<(String, &[String])>> = BTreeMap::new();
     for c in &g.conditions {
         out.entry(c.compare)
             .or_default()
-            .push((format!("{}:{}", g.issuer, c.claim), c.value.as_str()));
+            .push((format!("{}:{}", g.issuer, c.claim), c.values.as_slice()));
     }
     out
+}
+
+/// One value as a string, several as a flow list (`["a", "b"]`: JSON, YAML and HCL alike).
+fn value_list(values: &[String], quote: fn(&str) -> String) -> String {
+    match values {
+        [one] => quote(one),
+        many => format!(
+            "[{}]",
+            many.iter().map(|v| quote(v)).collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 fn json(g: &Generated) -> String {
@@ -57,7 +68,7 @@ fn json(g: &Generated) -> String {
         .map(|(op, keys)| {
             let keys: Vec<String> = keys
                 .iter()
-                .map(|(k, v)| format!("          {}: {}", q(k), q(v)))
+                .map(|(k, v)| format!("          {}: {}", q(k), value_list(v, q)))
                 .collect();
             format!(
                 "        {}: {{\n{}\n        }}",
@@ -104,7 +115,11 @@ fn cloudformation(g: &Generated) -> String {
     for (op, keys) in blocks(g) {
         s.push_str(&format!("              {}:\n", op.operator()));
         for (k, v) in keys {
-            s.push_str(&format!("                {}: {}\n", q(&k), q(v)));
+            s.push_str(&format!(
+                "                {}: {}\n",
+                q(&k),
+                value_list(v, q)
+            ));
         }
     }
     s
@@ -140,7 +155,7 @@ fn terraform(g: &Generated) -> String {
             "\n    condition {{\n      test     = {}\n      variable = {}\n      values   = [{}]\n    }}\n",
             q(c.compare.operator()),
             hcl(&format!("{}:{}", g.issuer, c.claim)),
-            hcl(&c.value)
+            c.values.iter().map(|v| hcl(v)).collect::<Vec<_>>().join(", ")
         ));
     }
     s.push_str("  }\n}\n\n");

@@ -29,9 +29,15 @@ pub enum Scope {
         /// `(owner_id, repo_id)`: the immutable `owner@id/repo@id` subject.
         ids: Option<(String, String)>,
         context: GitHubContext,
+        /// A GitHub Enterprise Cloud slug: the enterprise's own issuer
+        /// `token.actions.githubusercontent.com/<slug>`.
+        enterprise: Option<String>,
     },
-    /// GitLab CI/CD (gitlab.com): one project, optionally one (protected) branch or tag.
+    /// GitLab CI/CD: one project, optionally one (protected) branch or tag; gitlab.com, or a
+    /// self-managed instance.
     GitLab {
+        /// A self-managed instance's host (`gitlab.example.com`); `None` for gitlab.com.
+        host: Option<String>,
         /// `group[/subgroup...]/project`.
         project: String,
         project_id: Option<String>,
@@ -95,14 +101,8 @@ pub enum Scope {
         repository: String,
         git_ref: GitRef,
     },
-    /// Codefresh: one pipeline of one account, on cron triggers, or on git pushes of one branch
-    /// of one repository.
-    Codefresh {
-        account: String,
-        pipeline: String,
-        /// `(repository URL, branch)`.
-        git: Option<(String, String)>,
-    },
+    /// Codefresh: the cron-triggered builds of one pipeline of one account.
+    Codefresh { account: String, pipeline: String },
     /// Scalr: one workspace of one environment of one account (low-confidence facts).
     Scalr {
         account: String,
@@ -223,12 +223,14 @@ impl Scope {
                 repo,
                 ids,
                 context,
-            } => git_hosts::github(owner, repo, ids.as_ref(), context),
+                enterprise,
+            } => git_hosts::github(owner, repo, ids.as_ref(), context, enterprise.as_deref()),
             Scope::GitLab {
+                host,
                 project,
                 project_id,
                 git_ref,
-            } => git_hosts::gitlab(project, project_id.as_deref(), git_ref),
+            } => git_hosts::gitlab(host.as_deref(), project, project_id.as_deref(), git_ref),
             Scope::HcpTerraform {
                 organization,
                 project,
@@ -273,11 +275,7 @@ impl Scope {
                 repository,
                 git_ref,
             } => pipelines::semaphore(organization, project_id, repository, git_ref),
-            Scope::Codefresh {
-                account,
-                pipeline,
-                git,
-            } => pipelines::codefresh(account, pipeline, git.as_ref()),
+            Scope::Codefresh { account, pipeline } => pipelines::codefresh(account, pipeline),
             Scope::Scalr {
                 account,
                 environment,

@@ -12,6 +12,11 @@ const SEMAPHORE_PROJECT: &str = "936a5312-a3b8-4921-8b3f-2cec8baac574";
 const AZURE_ORG: &str = "61c028b9-510c-4f84-bfb2-f48d33b6b542";
 const POOL: &str = "eu-west-1:5c1de4a3-b2f0-4e9d-8c7b-6a5f4e3d2c1b";
 
+/// Buildkite pipelines and GitLab projects have subjects ending in `*` (the commit, the ref);
+/// the identity model reads those providers' names as any text, so there `who` shows the scope
+/// on the exact keys AWS also exposes and the generator adds (`organization_slug`,
+/// `pipeline_slug`, `build_branch`, `project_id`).
+///
 /// One provider scope: the intent, the fields `who` must pin (field, value), and outsiders:
 /// `(claim, from, to)` edits of each admitted witness that leave the scope.
 pub struct Case {
@@ -41,6 +46,7 @@ fn github(context: GitHubContext, ids: bool) -> Scope {
         repo: "app".into(),
         ids: ids.then(|| ("1234567".into(), "98765432".into())),
         context,
+        enterprise: None,
     }
 }
 
@@ -55,6 +61,7 @@ fn bitbucket(env: Option<&str>) -> Scope {
 
 fn gitlab(project_id: Option<&str>, git_ref: GitLabRef) -> Scope {
     Scope::GitLab {
+        host: None,
         project: "acme/payments-api".into(),
         project_id: project_id.map(str::to_string),
         git_ref,
@@ -107,11 +114,10 @@ fn semaphore(git_ref: GitRef) -> Scope {
     }
 }
 
-fn codefresh(git: bool) -> Scope {
+fn codefresh() -> Scope {
     Scope::Codefresh {
         account: "5f30ebd30312313ae7f17948".into(),
         pipeline: "64de5cd47626b3ca134e760a".into(),
-        git: git.then(|| ("https://github.com/acme/payments-api".into(), "main".into())),
     }
 }
 
@@ -182,6 +188,45 @@ pub fn cases() -> Vec<Case> {
             ],
         ),
         case(
+            "github-enterprise-environment",
+            Scope::GitHub {
+                owner: "acme".into(),
+                repo: "app".into(),
+                ids: None,
+                context: GitHubContext::Environment("production".into()),
+                enterprise: Some("acme-corp".into()),
+            },
+            &[
+                ("owner", "acme"),
+                ("repo", "app"),
+                ("environment", "production"),
+            ],
+            &[
+                ("sub", "production", "staging"),
+                ("sub", "acme/app", "acme/other"),
+            ],
+        ),
+        case(
+            "gitlab-self-managed-branch",
+            Scope::GitLab {
+                host: Some("gitlab.acme.example".into()),
+                project: "acme/payments-api".into(),
+                project_id: None,
+                git_ref: GitLabRef::Branch {
+                    name: "main".into(),
+                    protected: false,
+                },
+            },
+            &[(
+                "sub",
+                "project_path:acme/payments-api:ref_type:branch:ref:main",
+            )],
+            &[
+                ("sub", "ref:main", "ref:feature"),
+                ("aud", "gitlab.acme.example", "gitlab.com"),
+            ],
+        ),
+        case(
             "gitlab-protected-branch",
             gitlab(Some("4242"), branch("main")),
             &[
@@ -229,6 +274,19 @@ pub fn cases() -> Vec<Case> {
             &[
                 ("sub", "run_phase:apply", "run_phase:plan"),
                 ("sub", "organization:acme", "organization:evil"),
+            ],
+        ),
+        case(
+            "hcp-terraform-workspace",
+            hcp(None),
+            &[
+                ("organization", "acme"),
+                ("project", "platform"),
+                ("workspace", "payments-prod"),
+            ],
+            &[
+                ("sub", "workspace:payments-prod:", "workspace:other:"),
+                ("sub", "organization:acme:", "organization:evil:"),
             ],
         ),
         case(
@@ -285,6 +343,20 @@ pub fn cases() -> Vec<Case> {
                 ("sub", ":payments:", ":kube-system:"),
                 ("sub", ":payments-api", ":default"),
                 ("aud", "sts.amazonaws.com", "https://kubernetes.default.svc"),
+            ],
+        ),
+        case(
+            "spacelift-stack-write",
+            spacelift(None, true),
+            &[
+                ("space", "legacy"),
+                ("stack", "payments-prod"),
+                ("scope", "write"),
+            ],
+            &[
+                ("sub", ":scope:write", ":scope:read"),
+                ("sub", "stack:payments-prod:", "stack:other:"),
+                ("aud", "acme.app", "evil.app"),
             ],
         ),
         case(
@@ -364,7 +436,7 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "codefresh-cron",
-            codefresh(false),
+            codefresh(),
             &[
                 ("account", "5f30ebd30312313ae7f17948"),
                 ("pipeline", "64de5cd47626b3ca134e760a"),
