@@ -122,8 +122,12 @@ pub struct ScopeFlags {
     #[arg(long)]
     pub service_connection: Option<String>,
     /// Harness: the issuer host (default `app.harness.io`). GitLab: a self-managed host.
+    /// Jenkins: the instance's host.
     #[arg(long)]
     pub host: Option<String>,
+    /// Jenkins: the job's path of folder and job names (`payments/deploy`).
+    #[arg(long)]
+    pub job: Option<String>,
     /// Scalr: the audience the workload identity provider was set up with.
     #[arg(long)]
     pub audience: Option<String>,
@@ -154,6 +158,7 @@ pub enum Provider {
     Google,
     Harness,
     HcpTerraform,
+    Jenkins,
     Scalr,
     Semaphore,
     Spacelift,
@@ -227,6 +232,7 @@ fn flags(a: &ScopeFlags) -> Flags {
         ("--run-type", &a.run_type),
         ("--service-connection", &a.service_connection),
         ("--host", &a.host),
+        ("--job", &a.job),
         ("--audience", &a.audience),
         ("--oidc-user", &a.oidc_user),
         ("--service-account-id", &a.service_account_id),

@@ -22,6 +22,7 @@ pub const PROVIDERS: &[&str] = &[
     "google",
     "harness",
     "hcp-terraform",
+    "jenkins",
     "scalr",
     "semaphore",
     "spacelift",
@@ -119,6 +120,10 @@ pub fn scope_from_flags(provider: &str, mut flags: Flags) -> Result<Scope, Gener
             environment: f.need(provider, "--environment")?,
             workspace: f.need(provider, "--workspace")?,
             audience: f.need(provider, "--audience")?,
+        },
+        "jenkins" => Scope::Jenkins {
+            host: f.need(provider, "--host")?,
+            job: f.need(provider, "--job")?,
         },
         "env0" => Scope::Env0 {
             oidc_user: f.need(provider, "--oidc-user")?,
@@ -322,6 +327,10 @@ fn refusal(provider: &str, flag: &'static str) -> GenerateError {
              the ref, so pinning the ref needs a `*` over the pusher, and AWS exposes no other \
              Codefresh claim to pin the pipeline exactly; the cron subject \
              `account:A:pipeline:P` is exact"
+        }
+        ("jenkins", "--branch" | "--tag") => {
+            "a Jenkins token names its job (`sub`, the job URL) and AWS exposes no other claim; \
+             a multibranch job's branch is a job of its own: name it in --job (`app/main`)"
         }
         ("eks-irsa", "--branch" | "--tag" | "--environment") => {
             "an EKS token names a service account of a namespace (`sub`); the pod's other \

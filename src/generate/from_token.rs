@@ -58,8 +58,8 @@ pub fn intent_from_token(
         .and_then(|r| r.strip_suffix("/pipelines-config/identity/oidc"))
     {
         bitbucket(claims, workspace, scope)?
-    } else if issuer == "token.actions.githubusercontent.com" {
-        github(claims, scope)?
+    } else if let Some(enterprise) = github_issuer(issuer) {
+        github(claims, scope, enterprise)?
     } else if issuer == "gitlab.com" {
         gitlab(claims, scope)?
     } else {
@@ -123,7 +123,24 @@ fn bitbucket(
     })
 }
 
-fn github(claims: &Map<String, Value>, scope: TokenScope) -> Result<Scope, GenerateError> {
+/// GitHub's issuer, or an enterprise's own (`token.actions.githubusercontent.com/<slug>`):
+/// `Some(None)` and `Some(Some(slug))`.
+fn github_issuer(issuer: &str) -> Option<Option<&str>> {
+    match issuer.strip_prefix("token.actions.githubusercontent.com") {
+        Some("") => Some(None),
+        Some(rest) => rest
+            .strip_prefix('/')
+            .filter(|slug| !slug.is_empty() && !slug.contains('/'))
+            .map(Some),
+        None => None,
+    }
+}
+
+fn github(
+    claims: &Map<String, Value>,
+    scope: TokenScope,
+    enterprise: Option<&str>,
+) -> Result<Scope, GenerateError> {
     let repository = claim(claims, "repository")?;
     let (owner, repo) = repository.split_once('/').ok_or_else(|| {
         GenerateError::new(
@@ -171,7 +188,7 @@ fn github(claims: &Map<String, Value>, scope: TokenScope) -> Result<Scope, Gener
         repo: repo.to_string(),
         ids,
         context,
-        enterprise: None,
+        enterprise: enterprise.map(str::to_string),
     })
 }
 

@@ -1,4 +1,4 @@
-//! CI pipelines: CircleCI, Buildkite, Azure DevOps, Harness, Semaphore, Codefresh.
+//! CI pipelines: CircleCI, Buildkite, Azure DevOps, Harness, Semaphore, Codefresh, Jenkins.
 
 use super::error::GenerateError;
 use super::names::{cond, name, pattern};
@@ -200,5 +200,33 @@ pub(super) fn codefresh(account: &str, pipeline: &str) -> Result<Spec, GenerateE
             format!("account:{account}:pipeline:{pipeline}"),
         )],
         format!("cron-triggered builds of pipeline {pipeline}"),
+    ))
+}
+
+/// Jenkins' oidc-provider plugin (its README's AWS example): the instance is the issuer
+/// (`HOST/oidc`), the audience is set per credential (`sts.amazonaws.com` by convention) and the
+/// default `sub` is the job's URL, `https://HOST/job/A/job/B/`, pinned exactly: a `*` after a
+/// folder would also admit its multibranch pull-request jobs.
+pub(super) fn jenkins(host: &str, job: &str) -> Result<Spec, GenerateError> {
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    if !host_ok {
+        return Err(GenerateError::new(
+            "--host",
+            format!("`{host}` is not a Jenkins host name (`jenkins.example.com`)"),
+        ));
+    }
+    let mut path = String::new();
+    for segment in job.split('/') {
+        name("--job", segment, &[])?;
+        path.push_str(&format!("job/{segment}/"));
+    }
+    Ok(Spec::oidc(
+        format!("{host}/oidc"),
+        "sts.amazonaws.com",
+        vec![cond("sub", format!("https://{host}/{path}"))],
+        format!("builds of Jenkins job {job}"),
     ))
 }

@@ -103,6 +103,9 @@ pub enum Scope {
     },
     /// Codefresh: the cron-triggered builds of one pipeline of one account.
     Codefresh { account: String, pipeline: String },
+    /// Jenkins (oidc-provider plugin): one job of one instance, the job given by its path of
+    /// folder and job names (`payments/deploy`).
+    Jenkins { host: String, job: String },
     /// Scalr: one workspace of one environment of one account (low-confidence facts).
     Scalr {
         account: String,
@@ -198,6 +201,7 @@ impl Scope {
             Scope::Harness { .. } => "harness",
             Scope::Semaphore { .. } => "semaphore",
             Scope::Codefresh { .. } => "codefresh",
+            Scope::Jenkins { .. } => "jenkins",
             Scope::Scalr { .. } => "scalr",
             Scope::Env0 { .. } => "env0",
             Scope::Google { .. } => "google",
@@ -282,6 +286,7 @@ impl Scope {
                 workspace,
                 audience,
             } => infra::scalr(account, environment, workspace, audience),
+            Scope::Jenkins { host, job } => pipelines::jenkins(host, job),
             Scope::Env0 { oidc_user } => infra::env0(oidc_user),
             Scope::Google { service_account_id } => cloud::google(service_account_id),
             Scope::Cognito { identity_pool } => cloud::cognito(identity_pool),

@@ -247,3 +247,18 @@ fn the_cdk_reader_refuses_what_rolecall_does_not_write() {
         assert!(cdk::read(&broken, "123456789012").is_err(), "{broken}");
     }
 }
+
+#[test]
+fn an_enterprise_issuer_token_keeps_its_issuer() {
+    let c = claims(
+        r#"{"iss": "https://token.actions.githubusercontent.com/acme-corp", "repository": "acme/app",
+            "sub": "repo:acme/app:ref:refs/heads/main", "ref": "refs/heads/main"}"#,
+    );
+    let g = generate(&intent_from_token(&c, TokenScope::Branch, "123456789012", false).unwrap())
+        .unwrap();
+    assert_eq!(g.issuer, "token.actions.githubusercontent.com/acme-corp");
+    assert_eq!(
+        g.conditions[1].values,
+        vec!["repo:acme/app:ref:refs/heads/main"]
+    );
+}

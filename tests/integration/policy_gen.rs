@@ -79,18 +79,19 @@ fn allowed(p: &Policy, claims: &Map<String, Value>, principal: &str) -> bool {
     rolecall::check(p, &input, None).unwrap().verdict == Verdict::Allow
 }
 
-/// The lint configuration of the proof: the self-managed GitLab instance of the cases declared
-/// as such (as `rolecall.toml` would), so GitLab's rules apply to it.
+/// The lint configuration of the proof: the self-hosted instances of the cases (GitLab,
+/// Jenkins) declared as `rolecall.toml` would, so their kind's rules apply to them.
 fn config() -> Config {
-    let gitlab = rolecall::providers::Profile::by_id("gitlab").unwrap();
+    let instance = |issuer: &str, kind: &str| lint::Instance {
+        issuer: issuer.into(),
+        kind: rolecall::providers::Profile::by_id(kind).unwrap(),
+        tenancy: Tenancy::PerTenant { unit: "instance" },
+    };
     Config {
-        instances: vec![lint::Instance {
-            issuer: "gitlab.acme.example".into(),
-            kind: gitlab,
-            tenancy: Tenancy::PerTenant {
-                unit: "GitLab instance",
-            },
-        }],
+        instances: vec![
+            instance("gitlab.acme.example", "gitlab"),
+            instance("jenkins.acme.example/oidc", "jenkins"),
+        ],
         ..Config::default()
     }
 }
@@ -567,6 +568,16 @@ fn the_cli_flags_of_each_provider_give_the_library_policy() {
                 "production",
                 "--enterprise",
                 "acme-corp",
+            ],
+        ),
+        (
+            "jenkins-job",
+            &[
+                "jenkins",
+                "--host",
+                "jenkins.acme.example",
+                "--job",
+                "payments/deploy",
             ],
         ),
         (

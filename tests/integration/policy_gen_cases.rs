@@ -448,6 +448,21 @@ pub fn cases() -> Vec<Case> {
             )],
         ),
         case(
+            "jenkins-job",
+            Scope::Jenkins {
+                host: "jenkins.acme.example".into(),
+                job: "payments/deploy".into(),
+            },
+            &[(
+                "sub",
+                "https://jenkins.acme.example/job/payments/job/deploy/",
+            )],
+            &[
+                ("sub", "/job/deploy/", "/job/deploy/job/PR-7/"),
+                ("sub", "job/payments/", "job/other/"),
+            ],
+        ),
+        case(
             "scalr-workspace",
             Scope::Scalr {
                 account: "acme".into(),
