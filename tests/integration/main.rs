@@ -36,8 +36,25 @@ mod docs;
 mod html;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
 mod lint;
-/// The `lint` command: formats (text, json, sarif, github, bitbucket), exit codes, config.
-mod lint_cli;
+/// `lint --format github|bitbucket`: workflow commands and Code Insights payloads.
+mod lint_cli_ci_formats;
+/// Helpers shared by the `lint_cli_*` files.
+#[allow(dead_code, reason = "not every file uses every helper")]
+mod lint_cli_common;
+/// `lint` configuration (`rolecall.toml`) and baselines.
+mod lint_cli_config;
+/// `lint` over the seed: exit codes and the text format.
+mod lint_cli_exit;
+/// `lint` on IAM API input: `get-role` output and account dumps.
+mod lint_cli_iam_input;
+/// `lint` on files that are not policies, invalid JSON, missing paths, declared instances.
+mod lint_cli_inputs;
+/// `lint --format json`: fields, counts, witnesses.
+mod lint_cli_json;
+/// `rolecall rules`: the registry listing and rule docs.
+mod lint_cli_rules;
+/// `lint --format sarif`: schema-valid, rules listed, results placed.
+mod lint_cli_sarif;
 /// Role listings and account dumps: split into roles, linted on several threads, same report.
 mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
