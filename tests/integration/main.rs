@@ -65,6 +65,8 @@ mod model_corpus;
 mod model_properties;
 /// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
 mod pipe;
+/// `rolecall policy --from-token` for HCP Terraform, CircleCI, Buildkite and Semaphore tokens.
+mod policy_from_token;
 /// `rolecall policy`: every provider scope in every form, read back, linted, and proven by the model.
 mod policy_gen;
 /// The provider scopes `policy_gen` proves, one per provider scope.
