@@ -28,6 +28,8 @@ mod corpus;
 mod custom_template;
 /// Diagnostic codes, `--context` validation, and the exit codes the README states.
 mod diagnostics;
+/// `rolecall diff`: exit codes, formats, and `diff --git` over every source format.
+mod diff_cli;
 /// `lint PATH...`: directory walks, skipped files, the run summary, one bad file among many.
 mod discovery;
 /// Generated README text (the rules table) matches the code.
