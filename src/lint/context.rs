@@ -4,7 +4,8 @@ use crate::policy::{Condition, Effect, Policy, Principal, PrincipalKind, Stateme
 use crate::providers::{github_templates_of, with_inferred_templates, Profile, Tenancy};
 use crate::request::{key_prefix, ClaimSet, ASSUME_ROLE_WITH_WEB_IDENTITY};
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 
 use super::breadth::Breadth;
 use super::config::Config;
@@ -19,10 +20,16 @@ pub struct LintContext<'a> {
     pub config: &'a Config,
     /// Per statement, per provider: the breadth analysis, computed on first use.
     breadth: Vec<Vec<OnceCell<Breadth>>>,
+    /// Per statement: it and every Deny statement (built on first use; see [`Self::own_and_denies`]).
+    own_and_denies: Vec<OnceCell<Policy>>,
+    /// The caller `check --claims` derives for an issuer from this policy, per issuer.
+    callers: RefCell<HashMap<String, String>>,
 }
 
 /// A statement with the web identity providers it names.
 pub struct StatementView<'a> {
+    /// Its position in the policy.
+    pub index: usize,
     pub statement: &'a Statement,
     pub providers: Vec<ProviderView<'a>>,
 }
@@ -50,7 +57,9 @@ impl<'a> LintContext<'a> {
         let statements: Vec<StatementView<'a>> = policy
             .statements
             .iter()
-            .map(|s| StatementView {
+            .enumerate()
+            .map(|(index, s)| StatementView {
+                index,
                 statement: s,
                 providers: providers(s, config),
             })
@@ -59,13 +68,53 @@ impl<'a> LintContext<'a> {
             .iter()
             .map(|v: &StatementView<'_>| v.providers.iter().map(|_| OnceCell::new()).collect())
             .collect();
+        let own_and_denies = statements.iter().map(|_| OnceCell::new()).collect();
         LintContext {
             policy,
             origin,
             statements,
             config,
             breadth,
+            own_and_denies,
+            callers: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The caller principal `rolecall check --claims` derives from `iss` for the whole policy
+    /// (the first provider ARN of that URL), computed once per issuer.
+    pub fn caller_for(&self, iss: &str) -> String {
+        if let Some(p) = self.callers.borrow().get(iss) {
+            return p.clone();
+        }
+        let p = crate::check::principal_for_issuer(self.policy, iss);
+        self.callers.borrow_mut().insert(iss.to_string(), p.clone());
+        p
+    }
+
+    /// Statement `s` with every Deny statement of the policy: a request this allows, the whole
+    /// policy allows (an Allow statement matches and no Deny does), so a witness search can
+    /// confirm a candidate of statement `s` without evaluating every other Allow statement,
+    /// which kept linting a policy of many statements quadratic.
+    pub fn own_and_denies(&self, s: usize) -> Option<&Policy> {
+        let own = self.policy.statements.get(s)?;
+        let cell = self.own_and_denies.get(s)?;
+        Some(cell.get_or_init(|| {
+            Policy {
+                version: self.policy.version,
+                id: None,
+                statements: std::iter::once(own.clone())
+                    .chain(
+                        self.policy
+                            .statements
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, d)| *i != s && d.effect == Effect::Deny)
+                            .map(|(_, d)| d.clone()),
+                    )
+                    .collect(),
+                warnings: Vec::new(),
+            }
+        }))
     }
 
     /// How far statement `s`'s `sub` conditions reach for its provider `p` (computed once).

@@ -296,7 +296,13 @@ fn search(
             claims.insert("sub".into(), Value::String(cand.sub.clone()));
             edit(&mut claims);
             let described = cand.describe();
-            match admitted(ctx, claims, space.source_ip, who.unwrap_or(&described)) {
+            match admitted(
+                ctx,
+                view,
+                claims,
+                space.source_ip,
+                who.unwrap_or(&described),
+            ) {
                 Evaluated::Admitted(w) => found = Some(w),
                 Evaluated::Denied { for_every_subject } => {
                     hopeless = for_every_subject || evaluations >= MAX_EVALUATIONS;
@@ -322,7 +328,7 @@ pub fn with_claims(
     let space = provider.space(view);
     let mut claims = space.claims.clone();
     edit(&mut claims);
-    match admitted(ctx, claims, space.source_ip, who) {
+    match admitted(ctx, view, claims, space.source_ip, who) {
         Evaluated::Admitted(w) => return Some(w),
         Evaluated::Denied {
             for_every_subject: true,
@@ -348,9 +354,13 @@ enum Evaluated {
     },
 }
 
-/// Run the evaluator; keep the witness only if the whole policy allows it.
+/// Run the evaluator; keep the witness only if the whole policy allows it. The statement's
+/// own part of the policy ([`LintContext::own_and_denies`]) is asked first: what it allows,
+/// the whole policy allows. Only a candidate it refuses is evaluated against the whole policy
+/// (another statement may admit it), so a policy of many Allow statements lints in linear time.
 fn admitted(
     ctx: &LintContext<'_>,
+    view: &StatementView<'_>,
     claims: Map<String, Value>,
     source_ip: Option<IpAddr>,
     who: &str,
@@ -364,17 +374,29 @@ fn admitted(
     // The caller is derived from `iss` exactly as `rolecall check --claims` derives it, so a
     // witness always reproduces: a statement whose principal no token from this issuer can be
     // (a bare domain for an IAM OIDC provider, the same URL in another account) gets none.
-    let Ok(report) = check(
-        ctx.policy,
-        &CheckInput {
-            claims: &claims,
-            provider: None,
-            source_ip,
-            now,
-            extra: &[],
-        },
-        None,
-    ) else {
+    // Derived from the whole policy, so the policy's part below sees the same caller.
+    let caller = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .map(|iss| ctx.caller_for(iss));
+    let run = |policy: &Policy| {
+        check(
+            policy,
+            &CheckInput {
+                claims: &claims,
+                provider: caller.as_deref(),
+                source_ip,
+                now,
+                extra: &[],
+            },
+            None,
+        )
+    };
+    let own = ctx
+        .own_and_denies(view.index)
+        .and_then(|p| run(p).ok())
+        .filter(|r| r.verdict == Verdict::Allow);
+    let Some(report) = own.or_else(|| run(ctx.policy).ok()) else {
         return denied;
     };
     if report.verdict != Verdict::Allow {

@@ -1,7 +1,10 @@
 //! Two statements with the same `Sid`. IAM documents that a Sid must be unique in a policy,
 //! and reviewers use it to tell statements apart.
 
+use std::collections::HashMap;
+
 use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::policy::Statement;
 
 pub const RULE: Rule = Rule {
     id: "duplicate-sid",
@@ -12,16 +15,14 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
-    let statements = &ctx.policy.statements;
-    for (i, s) in statements.iter().enumerate() {
+    // The first statement of each Sid, so a policy of many statements is read once.
+    let mut first_of: HashMap<&str, &Statement> = HashMap::new();
+    for s in &ctx.policy.statements {
         let Some(sid) = s.sid.as_deref().filter(|x| !x.is_empty()) else {
             continue;
         };
-        let Some(first) = statements
-            .iter()
-            .take(i)
-            .find(|e| e.sid.as_deref() == Some(sid))
-        else {
+        let Some(first) = first_of.get(sid).copied() else {
+            first_of.insert(sid, s);
             continue;
         };
         report.push(
