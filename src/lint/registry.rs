@@ -24,6 +24,7 @@ pub const ALL: &[&Rule] = &[
     &rules::notaction_in_allow::RULE,
     &rules::outside_declared_scope::RULE,
     &rules::ref_type_wildcard::RULE,
+    &rules::refused_at_next_edit::RULE,
     &rules::set_operator_on_single_valued_key::RULE,
     &rules::shared_ci_ip_allowlist::RULE,
     &rules::tenant_wide_subject::RULE,

@@ -53,6 +53,28 @@ pub struct Profile {
     /// A multivalued claim that tells guest identities from signed-in ones, with the value
     /// that means signed in (Cognito identity pools' `amr`, `authenticated`).
     pub guest_guard: Option<(&'static str, &'static str)>,
+    /// IAM's identity-provider controls, when AWS's page names this provider (R8.1).
+    pub iam_identity_controls: Option<IdentityControls>,
+}
+
+/// What IAM demands of a trust policy for a recognised shared OIDC issuer before it creates
+/// the role or saves a new trust policy (R8.1, R8.2): a positive string condition on one of
+/// `claims` with a value not scoped to everything. Existing roles are not re-checked until
+/// their trust policy is next edited.
+#[derive(Debug, Clone, Copy)]
+pub struct IdentityControls {
+    /// The issuers (condition-key prefixes, compared ignoring ASCII case) IAM recognises as
+    /// shared. Exact: another issuer of the same kind (a GitHub enterprise's own) is not one.
+    pub issuers: &'static [&'static str],
+    /// The claims of which the trust policy must constrain at least one.
+    pub claims: &'static [&'static str],
+}
+
+impl IdentityControls {
+    /// Does IAM apply these controls to the issuer with condition-key prefix `prefix`?
+    pub fn applies_to(&self, prefix: &str) -> bool {
+        self.issuers.iter().any(|i| i.eq_ignore_ascii_case(prefix))
+    }
 }
 
 /// Claims every OpenID Connect ID token carries (OpenID Connect Core 1.0, section 2).

@@ -138,3 +138,29 @@ fn every_rule_example_behaves_as_documented() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The README table shows the registry's default severity; each rule page must open with the
+/// same one, so a changed default cannot leave its page behind.
+#[test]
+fn every_rule_doc_states_its_default_severity_first() {
+    let mut failures = Vec::new();
+    for rule in lint::ALL {
+        let stated = rule
+            .doc
+            .lines()
+            .find_map(|l| l.strip_prefix("**Severity:** "))
+            .map(|rest| {
+                rest.split(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or_default()
+            });
+        if stated != Some(rule.severity.as_str()) {
+            failures.push(format!(
+                "rules/{}.md: **Severity:** starts with {stated:?}, the registry says {}",
+                rule.id,
+                rule.severity.as_str()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -73,16 +73,23 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
     }
 }
 
-/// Does the statement admit a pull or merge request of the policy's own project? A statement
-/// that denies them (a `StringNotLike` on `*:pull_request`) does not, whatever its `sub` value.
+/// Does the policy admit a pull or merge request of its own project through this statement? A
+/// statement that denies them (a `StringNotLike` on `*:pull_request`, or a `Deny` statement
+/// beside it) does not, whatever its `sub` value.
 fn admits_requests(ctx: &LintContext<'_>, view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
-    // Only positive `aud` and `sub` conditions: the `sub` value alone decides (no search).
+    // Only positive `aud` and `sub` conditions and no `Deny` anywhere: the `sub` value alone
+    // decides (no search).
     let only_aud_and_sub = view.statement.conditions.iter().all(|c| {
         crate::lint::restricts(c)
             && crate::lint::claim_of(&c.key_lower, &p.prefix_lower)
                 .is_some_and(|claim| claim == "aud" || claim == "sub")
     });
-    if only_aud_and_sub {
+    let no_deny = ctx
+        .policy
+        .statements
+        .iter()
+        .all(|s| s.effect != crate::policy::Effect::Deny);
+    if only_aud_and_sub && no_deny {
         return true;
     }
     let target = Target {

@@ -20,6 +20,7 @@ pub mod mutable_workflow_ref;
 pub mod notaction_in_allow;
 pub mod outside_declared_scope;
 pub mod ref_type_wildcard;
+pub mod refused_at_next_edit;
 pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;

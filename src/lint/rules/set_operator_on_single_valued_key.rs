@@ -14,7 +14,7 @@ use crate::request::{ClaimSet, ASSUME_ROLE_WITH_WEB_IDENTITY};
 
 pub const RULE: Rule = Rule {
     id: "set-operator-on-single-valued-key",
-    summary: "`ForAllValues:`/`ForAnyValue:` on `sub` or `aud`, which hold one value",
+    summary: "`ForAllValues:`/`ForAnyValue:` on `sub` or `aud`, which hold one value (a note for `ForAnyValue:`, which fails closed)",
     severity: Severity::Warning,
     doc: include_str!("../../../rules/set-operator-on-single-valued-key.md"),
     check,

@@ -6,7 +6,7 @@ use crate::lint::context::restricts;
 use crate::lint::shape;
 use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::policy::Typed;
-use crate::providers::{Profile, ALL};
+use crate::providers::{Part, Profile, ALL};
 
 pub const RULE: Rule = Rule {
     id: "undeclared-issuer",
@@ -61,7 +61,11 @@ fn likely_kind(values: &[Vec<shape::Glob>]) -> Option<&'static Profile> {
                 // A value that is only wildcards fits every kind: it says nothing.
                 v.iter().any(|g| matches!(g, shape::Glob::Char(_)))
                     && profile.subject.iter().any(|f| {
-                        shape::intersects(v, &shape::of_form(f, false, Some(':'))) == Some(true)
+                        // A form that is one free field (Cognito's identity id, Google's
+                        // account id) fits any value: it says nothing about the kind.
+                        f.parts.iter().any(|part| matches!(part, Part::Lit(_)))
+                            && shape::intersects(v, &shape::of_form(f, false, Some(':')))
+                                == Some(true)
                     })
             })
     })

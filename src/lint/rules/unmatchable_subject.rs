@@ -107,12 +107,19 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     } else {
                         "this value never matches"
                     };
-                    let forms = if CONFIGURABLE.contains(&profile.id) {
-                        "the classic subject format, the documented custom templates or a \
-                         template declared in rolecall.toml, so, unless the repository sets a \
-                         subject template that is not declared,"
-                    } else {
-                        "the provider's subject forms, so"
+                    let forms = match profile.id {
+                        "github" => {
+                            "the classic subject format, the documented custom templates or a \
+                             template declared in rolecall.toml, so, unless the repository sets \
+                             a subject template that is not declared,"
+                        }
+                        // GitLab's own `sub` components cannot be declared in rolecall.toml.
+                        "gitlab" => {
+                            "the documented subject forms, so, unless the project sets its own \
+                             `sub` components (`ci_id_token_sub_claim_components`, which \
+                             rolecall.toml cannot declare yet),"
+                        }
+                        _ => "the provider's subject forms, so",
                     };
                     let finding = report
                         .finding(
@@ -132,14 +139,20 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
     }
 }
 
-/// Providers whose subject a repository or project can reconfigure.
-const CONFIGURABLE: &[&str] = &["github", "gitlab"];
-
 /// How to fix the value: the template to declare when it reads as GitHub `key:value` pairs of
 /// real claim names, else the provider's format.
 fn help(id: &str, prefix: &str, raw: &str, example: &str) -> String {
     if id == "github" {
-        if let Some(keys) = crate::providers::github_templates_of(raw).first() {
+        // `repo:<owner>/<repo>` alone is what a template of just `repo` renders; the template
+        // inference leaves it out because it also reads as the classic format cut short.
+        let repo_only = raw
+            .strip_prefix("repo:")
+            .is_some_and(|r| !r.is_empty() && !r.contains(':'))
+            .then(|| vec!["repo".to_string()]);
+        let inferred = crate::providers::github_templates_of(raw)
+            .into_iter()
+            .next();
+        if let Some(keys) = inferred.or(repo_only) {
             let keys: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
             return format!(
                 "if the repository uses a custom subject template, declare it in \

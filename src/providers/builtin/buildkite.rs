@@ -3,7 +3,7 @@
 //! empty); AWS exposes `aud`, `sub`, `organization_id`/`_slug`, `pipeline_id`/`_slug`,
 //! `build_branch`, `cluster_*` (<https://buildkite.com/docs/pipelines/security/oidc/aws>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, IdentityControls, Part, Profile, Role, SubForm, Tenancy};
 
 const ORGANIZATION: Field = Field {
     name: "organization",
@@ -116,4 +116,10 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    // R8.2: `agent.buildkite.com:sub` since 6 June 2025. The regional `agent.*.buildkite.*`
+    // issuers are not confirmed as controlled, so they are left out.
+    iam_identity_controls: Some(IdentityControls {
+        issuers: &["agent.buildkite.com"],
+        claims: &["sub"],
+    }),
 };

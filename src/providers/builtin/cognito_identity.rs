@@ -39,4 +39,5 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: Some(("amr", "authenticated")),
+    iam_identity_controls: None,
 };

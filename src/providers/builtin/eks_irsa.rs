@@ -63,4 +63,5 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: Some(("namespace", "default")),
     caller_free_claims: &[],
     guest_guard: None,
+    iam_identity_controls: None,
 };

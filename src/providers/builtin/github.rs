@@ -3,7 +3,7 @@
 //! `repo:{owner}@{owner_id}/{repo}@{repo_id}:{context}` form (default for new repositories
 //! since 2026-07-15). Custom `sub` templates are declared per instance in `rolecall.toml`.
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, IdentityControls, Part, Profile, Role, SubForm, Tenancy};
 
 pub(crate) const OWNER: Field = Field {
     name: "owner",
@@ -196,4 +196,10 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &["job_workflow_ref"],
     guest_guard: None,
+    // AWS's page on identity-provider controls (R8.2): `sub`, or `job_workflow_ref`, on the
+    // shared github.com issuer. Enterprise issuers are each their own and are not named.
+    iam_identity_controls: Some(IdentityControls {
+        issuers: &["token.actions.githubusercontent.com"],
+        claims: &["sub", "job_workflow_ref"],
+    }),
 };

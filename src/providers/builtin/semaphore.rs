@@ -106,4 +106,5 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    iam_identity_controls: None,
 };
