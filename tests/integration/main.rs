@@ -87,6 +87,8 @@ mod snapshots_lint;
 mod source_cfn;
 /// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
 mod source_hcl;
+/// Terraform's JSON syntax (`.tf.json`): read with its module, located at the `.tf.json` line.
+mod source_tf_json;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
 mod token_alg;
 /// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.
