@@ -308,3 +308,29 @@ fn the_name_in_any_case_finds_it_and_the_content_picks_the_reader() {
         run.stderr
     );
 }
+
+#[test]
+fn every_truncation_of_the_corpus_file_is_read_without_a_panic_and_spans_stay_inside() {
+    let full = std::fs::read_to_string(common::path(MAIN)).unwrap();
+    let within = |len: usize, s: &std::ops::Range<usize>| s.start <= s.end && s.end <= len;
+    for cut in (0..full.len()).step_by(13) {
+        let Some(prefix) = full.get(..cut) else {
+            continue;
+        };
+        // A cut JSON file is a syntax error; with its end closed early, a bad expression.
+        for src in [prefix.to_string(), format!("{prefix}\"}}}}}}}}")] {
+            let out = text(&src);
+            let len = out.files[0].text.len();
+            assert_eq!(len, src.len());
+            for e in &out.errors {
+                assert!(within(len, &e.span), "{e:?}");
+            }
+            for f in &out.found {
+                assert!(within(len, &f.span));
+                for p in &f.placeholders {
+                    assert!(within(len, &p.span), "{p:?}");
+                }
+            }
+        }
+    }
+}
