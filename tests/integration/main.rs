@@ -45,6 +45,8 @@ mod lint_cli_common;
 mod lint_cli_config;
 /// `lint` over the seed: exit codes and the text format.
 mod lint_cli_exit;
+/// One bad file among good ones: every format carries its error, the rest is reported.
+mod lint_cli_file_errors;
 /// `lint` on IAM API input: `get-role` output and account dumps.
 mod lint_cli_iam_input;
 /// `lint` on files that are not policies, invalid JSON, missing paths, declared instances.
