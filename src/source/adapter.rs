@@ -72,6 +72,12 @@ pub fn from_read_output(out: ReadOutput) -> Source {
 
 fn read_error(files: &[Arc<SourceText>], e: &ReadError) -> SourceError {
     match files.get(e.file) {
+        // A file the reader did not read (over the size cap, unreadable): no text to show,
+        // and its error is about the file as a whole.
+        Some(f) if f.text.is_empty() => SourceError {
+            position: Some((1, 1)),
+            ..SourceError::unread(&f.path, e.code, e.message.clone())
+        },
         Some(f) => SourceError::at(f, e.span.clone(), e.code, e.message.clone()),
         None => SourceError::unread(std::path::Path::new("<reader>"), e.code, e.message.clone()),
     }

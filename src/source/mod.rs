@@ -32,7 +32,9 @@ pub use adapter::from_read_output;
 pub use discover::{discover, Candidate, Discovery};
 pub use document::{display_name, Document, Embedded, Origin, SourceError, SourceText};
 pub use found::{Found, InlineIgnore, Placeholder, ReadError, ReadOutput, SourceFile};
-pub use read::{from_bytes, read_bytes, read_file};
+pub use read::{
+    from_bytes, read_bytes, read_file, size_cap, too_large, MAX_TEMPLATE_BYTES, TEMPLATE_EXTENSIONS,
+};
 pub use select::{select, SelectError};
 
 use crate::json::JsonErrorKind;
@@ -197,11 +199,15 @@ pub fn is_terraform(path: &std::path::Path) -> bool {
     if name.ends_with(".tf") {
         return true;
     }
-    name.ends_with(".tf.json")
-        && read_bytes(path)
+    if !name.ends_with(".tf.json") {
+        return false;
+    }
+    // Too big, unreadable or not UTF-8: the Terraform reader reports it, located, without
+    // reading a file over the cap.
+    too_large(path).is_some()
+        || read_bytes(path)
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
-            // Unreadable or not UTF-8: the Terraform reader reports it, located.
             .is_none_or(|t| terraform_hcl::is_configuration_json(&t))
 }
 

@@ -89,6 +89,8 @@ mod snapshots_lint;
 mod source_cfn;
 /// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
 mod source_hcl;
+/// Size caps: a 50 MB `.tf` or YAML file is one located error; the rest is still linted.
+mod source_size_caps;
 /// Terraform's JSON syntax (`.tf.json`): read with its module, located at the `.tf.json` line.
 mod source_tf_json;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).

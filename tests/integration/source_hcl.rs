@@ -357,7 +357,7 @@ fn a_file_over_the_size_cap_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.tf");
     let mut src = String::from("resource \"aws_iam_role\" \"r\" {\n  description = \"");
-    src.push_str(&"x".repeat(json::MAX_DOCUMENT_BYTES));
+    src.push_str(&"x".repeat(rolecall::source::MAX_TEMPLATE_BYTES));
     src.push_str("\"\n}\n");
     std::fs::write(&path, &src).unwrap();
     let out = read_roots(&[path]);

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use hcl_edit::structure::Body;
 
-use crate::json::{self, Span, MAX_DEPTH, MAX_DOCUMENT_BYTES};
+use crate::json::{self, Span, MAX_DEPTH};
+use crate::source::MAX_TEMPLATE_BYTES;
 use crate::source::{ReadError, SourceFile};
 
 use super::json_syntax::{self, JsonSource};
@@ -45,7 +46,7 @@ pub fn read(path: &Path, index: usize) -> Parsed {
         text: Arc::from(""),
     };
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_DOCUMENT_BYTES as u64 => {
+        Ok(m) if m.len() > MAX_TEMPLATE_BYTES as u64 => {
             return Parsed {
                 json: None,
                 file: empty(path),
@@ -54,7 +55,8 @@ pub fn read(path: &Path, index: usize) -> Parsed {
                     0..0,
                     "too-large",
                     format!(
-                        "the file is {} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit",
+                        "file too large: it is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit for a \
+                         template or Terraform file",
                         m.len()
                     ),
                 )),
@@ -83,9 +85,10 @@ pub fn parse_bytes(path: &Path, bytes: Vec<u8>, index: usize) -> Parsed {
         path: path.to_path_buf(),
         text: Arc::from(text),
     };
-    if bytes.len() > MAX_DOCUMENT_BYTES {
+    if bytes.len() > MAX_TEMPLATE_BYTES {
         let message = format!(
-            "the file is {} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit",
+            "file too large: it is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit for a \
+                         template or Terraform file",
             bytes.len()
         );
         return Parsed {
