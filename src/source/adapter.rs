@@ -36,6 +36,25 @@ pub fn from_read_output(out: ReadOutput) -> Source {
             .ignores
             .into_iter()
             .partition(|i| !i.reason.trim().is_empty());
+        // An ignore of a name that is no rule and no reader problem would silently never
+        // match (a typo): an error, as in `rolecall.toml`, and not applied.
+        let (ignores, unknown): (Vec<_>, Vec<_>) = ignores
+            .into_iter()
+            .partition(|i| super::is_ignorable(&i.rule));
+        for i in unknown {
+            errors.push(SourceError::at(
+                file,
+                i.span,
+                "unknown-rule",
+                format!(
+                    "the ignore of `{}` in `{}` names no rule and no ignorable reader problem \
+                     ({})",
+                    i.rule,
+                    found.address,
+                    super::IGNORABLE_PROBLEMS.join(", ")
+                ),
+            ));
+        }
         for i in unreasoned {
             errors.push(SourceError::at(
                 file,

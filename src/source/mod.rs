@@ -40,6 +40,29 @@ pub use select::{select, SelectError};
 use crate::json::JsonErrorKind;
 use crate::policy::{PolicyError, PolicyErrorKind};
 
+/// Reader problems with one role's document that an ignore may name, in `rolecall.toml` or
+/// next to the resource, like a rule id: each says a value is known only at deploy or apply
+/// time, which a team may accept for a role it reviewed. Problems that are mistakes in the
+/// file itself (a cyclic `local`, a policy string that is not JSON, a duplicate Sid, a file
+/// that does not parse) are not ignorable: Terraform or CloudFormation refuses them too.
+pub const IGNORABLE_PROBLEMS: &[&str] = &[
+    // Terraform plan: `assume_role_policy` is `(known after apply)`.
+    "unknown-until-apply",
+    // HCL: `assume_role_policy` (or a document it merges) is a value rolecall cannot resolve.
+    "unresolved-policy",
+    // CloudFormation: the whole `AssumeRolePolicyDocument` is a deploy-time value.
+    "unresolved-document",
+    // HCL: a `dynamic` statement or condition whose `for_each` is not known.
+    "unexpanded-statement",
+    // HCL: a role whose `count` or `for_each` is not known.
+    "unexpanded-resource",
+];
+
+/// May an ignore name `id`: a lint rule, a reader problem of [`IGNORABLE_PROBLEMS`], or `*`?
+pub fn is_ignorable(id: &str) -> bool {
+    id == "*" || crate::lint::rule(id).is_some() || IGNORABLE_PROBLEMS.contains(&id)
+}
+
 /// The formats the source layer reads, one reader each.
 ///
 /// This is the dispatch point. A reader joins by adding its variant here, its content test

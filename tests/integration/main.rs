@@ -89,6 +89,8 @@ mod snapshots_lint;
 mod source_cfn;
 /// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
 mod source_hcl;
+/// Reader problems about deploy-time values are ignorable; unknown ignore ids are errors.
+mod source_ignores;
 /// Size caps: a 50 MB `.tf` or YAML file is one located error; the rest is still linted.
 mod source_size_caps;
 /// Terraform's JSON syntax (`.tf.json`): read with its module, located at the `.tf.json` line.
