@@ -134,3 +134,59 @@ fn a_plan_value_unknown_until_apply_is_ignorable() {
         "{report}"
     );
 }
+
+const HCL_IGNORES: &str = "corpus/sources/terraform/ignore";
+
+#[test]
+fn a_comment_above_an_hcl_role_ignores_with_its_reason() {
+    let (r, report) = lint_json(&[HCL_IGNORES]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let findings = report["findings"].as_array().unwrap();
+    // The reasoned ignore suppresses the pinned role's note; the other role keeps its own.
+    assert!(
+        findings.iter().all(|f| f["role"] != "aws_iam_role.pinned"),
+        "{report}"
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f["role"] == "aws_iam_role.unreasoned" && f["rule"] == "mutable-subject-name"));
+    // The ignore without a reason is a located error at its comment, and applies to nothing.
+    let e = &report["errors"][0];
+    assert_eq!(e["code"], "ignore-without-reason", "{report}");
+    assert_eq!(e["line"], 26);
+    assert!(e["file"].as_str().unwrap().ends_with("ignore/main.tf"));
+}
+
+#[test]
+fn an_hcl_ignore_of_an_unknown_id_is_an_error_and_a_problem_code_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(common::path(UNEXPANDED).join("main.tf")).unwrap();
+    let with = |line: &str| {
+        src.replace(
+            "resource \"aws_iam_role\" \"unexpanded\"",
+            &format!("{line}\nresource \"aws_iam_role\" \"unexpanded\""),
+        )
+    };
+    let ok = dir.path().join("ok");
+    std::fs::create_dir(&ok).unwrap();
+    std::fs::write(
+        ok.join("main.tf"),
+        with("// rolecall:ignore unexpanded-statement -- subjects are set per pipeline and reviewed there"),
+    )
+    .unwrap();
+    let (r, report) = lint_json(&[ok.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(rules(&report).is_empty(), "{report}");
+
+    let typo = dir.path().join("typo");
+    std::fs::create_dir(&typo).unwrap();
+    std::fs::write(
+        typo.join("main.tf"),
+        with("# rolecall:ignore unexpanded-statment -- typo"),
+    )
+    .unwrap();
+    let (r, report) = lint_json(&[typo.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(report["errors"][0]["code"], "unknown-rule", "{report}");
+    assert_eq!(rules(&report), ["unexpanded-statement"]);
+}

@@ -13,6 +13,7 @@
 //! written out as native HCL and read by the same code ([`json_syntax`]).
 
 mod eval;
+mod ignores;
 mod instances;
 mod json_syntax;
 mod modules;
@@ -298,6 +299,29 @@ impl Reader<'_> {
     }
 
     fn roles(&mut self, scope: &Scope<'_>, f: usize, b: &Block, address: &str) {
+        let written = self
+            .files
+            .get(f)
+            .map(|file| ignores::above(&file.text, span_of(b).start))
+            .unwrap_or_default();
+        // Checked here, where the comment's file is known (a role's document, and so its
+        // `Found`, may be in another file): a bad ignore is an error and suppresses nothing.
+        let mut ignores = Vec::new();
+        for i in written {
+            match ignores::problem(&i, address) {
+                Some((code, message)) => self.report(err(f, i.span.clone(), code, message)),
+                None => ignores.push(i),
+            }
+        }
+        let before = self.found.len();
+        self.instances(scope, f, b, address);
+        if let Some(new) = self.found.get_mut(before..) {
+            new.iter_mut()
+                .for_each(|found| found.ignores.clone_from(&ignores));
+        }
+    }
+
+    fn instances(&mut self, scope: &Scope<'_>, f: usize, b: &Block, address: &str) {
         scope.reset_budget();
         let instances = match instances::expand(scope, f, b, "unexpanded-resource") {
             Ok(i) => i,
