@@ -7,6 +7,8 @@
 //!
 //! `cargo bench --bench terraform -- --once DIR` writes the repository to DIR, reads and lints
 //! it once, prints the wall time and exits (for `/usr/bin/time -v`'s peak memory).
+//! `-- --write DIR` only writes it, to measure the CLI on it:
+//! `/usr/bin/time -v target/release/rolecall lint DIR` (numbers in the closing note).
 
 mod common;
 
@@ -155,6 +157,15 @@ fn read_and_lint(paths: &[PathBuf], config: &Config) -> (usize, usize) {
 fn main() {
     let config = Config::default();
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let Some(dir) = args.get(i + 1) else {
+            eprintln!("usage: --write DIR");
+            std::process::exit(2);
+        };
+        let paths = write_repo(Path::new(dir), FILES);
+        println!("{} files written under {dir}", paths.len());
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--once") {
         let Some(dir) = args.get(i + 1) else {
             eprintln!("usage: --once DIR");

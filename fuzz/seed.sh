@@ -90,8 +90,8 @@ m eks 'system:serviceaccount:payments:*' 'system:serviceaccount:payments:invoice
 m patho '*a*a*a*a*a*a?b*' 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab'
 m unicode 'a?b*é' 'a😀bxé'
 
-# terraform_hcl: every Terraform fixture.
-find "$src/sources/terraform" -name '*.tf' 2>/dev/null | while read -r f; do
+# terraform_hcl: every Terraform fixture, native and JSON syntax (read_text picks by content).
+find "$src/sources/terraform" \( -name '*.tf' -o -name '*.tf.json' \) 2>/dev/null | while read -r f; do
     seed terraform_hcl "$(echo "${f#"$src"/sources/terraform/}" | tr / -)" < "$f"
 done
 

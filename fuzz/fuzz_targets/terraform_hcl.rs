@@ -1,4 +1,4 @@
-//! Arbitrary bytes as a `.tf` file: the Terraform HCL reader never panics, every span it hands
+//! Arbitrary bytes as a `.tf` file (or, when they start with `{`, a `.tf.json` one): the Terraform HCL reader never panics, every span it hands
 //! out lies inside the file, every placeholder is free of wildcards, and each document it
 //! builds goes through the policy parser and the linter without a panic.
 #![no_main]

@@ -11,7 +11,7 @@ use rolecall::json;
 use rolecall::lint::{self, Config, LintOptions, LintRun, Severity};
 
 use super::diag::Diag;
-use super::output::lint::{render, Located};
+use super::output::lint::{carries_errors, render, Located};
 use super::{fail, input as files};
 
 #[derive(Args)]
@@ -113,8 +113,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
         .map(|e| Diag::from_source_error(e).render())
         .collect();
     super::emit("", &diags);
-    // A run that linted nothing has no report, except in JSON, which carries the errors.
-    if run.policies > 0 || args.format == LintFormat::Json {
+    // A run that linted nothing has no report, except in JSON, which always has one, and in
+    // the formats that carry the files' errors when there are some.
+    let report = run.policies > 0
+        || args.format == LintFormat::Json
+        || (!errors.is_empty() && carries_errors(args.format));
+    if report {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         // A closed pipe (`| head`) is not an error of the lint.
         let _ =

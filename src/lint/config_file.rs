@@ -103,8 +103,14 @@ pub fn parse(text: &str, known_rule: impl Fn(&str) -> bool) -> Result<Config, Co
         if i.reason.trim().is_empty() {
             return Err(error(format!("[[ignore]] for `{}` needs a reason", i.rule)));
         }
-        if i.rule != "*" && !known_rule(&i.rule) {
-            return Err(error(format!("[[ignore]]: no rule is called `{}`", i.rule)));
+        // An ignore may also name a reader problem about a deploy-time value.
+        let problem = crate::source::IGNORABLE_PROBLEMS.contains(&i.rule.as_str());
+        if i.rule != "*" && !known_rule(&i.rule) && !problem {
+            return Err(error(format!(
+                "[[ignore]]: no rule is called `{}` (reader problems that may be ignored: {})",
+                i.rule,
+                crate::source::IGNORABLE_PROBLEMS.join(", ")
+            )));
         }
         config.ignores.push(Ignore {
             rule: i.rule,

@@ -36,6 +36,25 @@ pub fn from_read_output(out: ReadOutput) -> Source {
             .ignores
             .into_iter()
             .partition(|i| !i.reason.trim().is_empty());
+        // An ignore of a name that is no rule and no reader problem would silently never
+        // match (a typo): an error, as in `rolecall.toml`, and not applied.
+        let (ignores, unknown): (Vec<_>, Vec<_>) = ignores
+            .into_iter()
+            .partition(|i| super::is_ignorable(&i.rule));
+        for i in unknown {
+            errors.push(SourceError::at(
+                file,
+                i.span,
+                "unknown-rule",
+                format!(
+                    "the ignore of `{}` in `{}` names no rule and no ignorable reader problem \
+                     ({})",
+                    i.rule,
+                    found.address,
+                    super::IGNORABLE_PROBLEMS.join(", ")
+                ),
+            ));
+        }
         for i in unreasoned {
             errors.push(SourceError::at(
                 file,
@@ -72,6 +91,12 @@ pub fn from_read_output(out: ReadOutput) -> Source {
 
 fn read_error(files: &[Arc<SourceText>], e: &ReadError) -> SourceError {
     match files.get(e.file) {
+        // A file the reader did not read (over the size cap, unreadable): no text to show,
+        // and its error is about the file as a whole.
+        Some(f) if f.text.is_empty() => SourceError {
+            position: Some((1, 1)),
+            ..SourceError::unread(&f.path, e.code, e.message.clone())
+        },
         Some(f) => SourceError::at(f, e.span.clone(), e.code, e.message.clone()),
         None => SourceError::unread(std::path::Path::new("<reader>"), e.code, e.message.clone()),
     }

@@ -34,11 +34,36 @@ pub use discover::{discover, Candidate, Discovery};
 pub use document::{display_name, Document, Embedded, Origin, SourceError, SourceText};
 pub use found::{Found, InlineIgnore, Placeholder, ReadError, ReadOutput, SourceFile};
 pub use load::{documents_of_terraform, documents_of_texts, load_role, named_text, LoadError};
-pub use read::{from_bytes, read_bytes, read_file};
+pub use read::{
+    from_bytes, read_bytes, read_file, size_cap, too_large, MAX_TEMPLATE_BYTES, TEMPLATE_EXTENSIONS,
+};
 pub use select::{select, SelectError};
 
 use crate::json::JsonErrorKind;
 use crate::policy::{PolicyError, PolicyErrorKind};
+
+/// Reader problems with one role's document that an ignore may name, in `rolecall.toml` or
+/// next to the resource, like a rule id: each says a value is known only at deploy or apply
+/// time, which a team may accept for a role it reviewed. Problems that are mistakes in the
+/// file itself (a cyclic `local`, a policy string that is not JSON, a duplicate Sid, a file
+/// that does not parse) are not ignorable: Terraform or CloudFormation refuses them too.
+pub const IGNORABLE_PROBLEMS: &[&str] = &[
+    // Terraform plan: `assume_role_policy` is `(known after apply)`.
+    "unknown-until-apply",
+    // HCL: `assume_role_policy` (or a document it merges) is a value rolecall cannot resolve.
+    "unresolved-policy",
+    // CloudFormation: the whole `AssumeRolePolicyDocument` is a deploy-time value.
+    "unresolved-document",
+    // HCL: a `dynamic` statement or condition whose `for_each` is not known.
+    "unexpanded-statement",
+    // HCL: a role whose `count` or `for_each` is not known.
+    "unexpanded-resource",
+];
+
+/// May an ignore name `id`: a lint rule, a reader problem of [`IGNORABLE_PROBLEMS`], or `*`?
+pub fn is_ignorable(id: &str) -> bool {
+    id == "*" || crate::lint::rule(id).is_some() || IGNORABLE_PROBLEMS.contains(&id)
+}
 
 /// The formats the source layer reads, one reader each.
 ///
@@ -54,6 +79,9 @@ pub enum Format {
     CloudFormation,
     /// `terraform show -json` output.
     TerraformPlan,
+    /// A Terraform configuration in JSON syntax not named `.tf.json` (those are read with
+    /// their module directory, see [`is_terraform`]), read as a module of its own.
+    TerraformJson,
     /// IAM JSON: a trust policy, `get-role`, `list-roles`, an account dump.
     Iam,
 }
@@ -62,14 +90,19 @@ impl Format {
     /// The registered readers, in the order they are asked: the first whose sniff accepts a
     /// text reads it, so the more specific formats (a CloudFormation JSON template is JSON
     /// too) must come before [`Format::Iam`].
-    pub const ALL: &'static [Format] =
-        &[Format::CloudFormation, Format::TerraformPlan, Format::Iam];
+    pub const ALL: &'static [Format] = &[
+        Format::CloudFormation,
+        Format::TerraformPlan,
+        Format::TerraformJson,
+        Format::Iam,
+    ];
 
     /// Does this reader recognise the text?
     pub fn sniff(self, text: &str) -> bool {
         match self {
             Format::CloudFormation => cloudformation::sniff(text),
             Format::TerraformPlan => terraform_plan::sniff(text),
+            Format::TerraformJson => terraform_hcl::sniff_json(text),
             Format::Iam => iam::sniff(text),
         }
     }
@@ -83,6 +116,7 @@ impl Format {
         match self {
             Format::CloudFormation => "CloudFormation",
             Format::TerraformPlan => "Terraform plan",
+            Format::TerraformJson => "Terraform JSON",
             Format::Iam => "IAM JSON",
         }
     }
@@ -132,6 +166,10 @@ pub fn open(file: Arc<SourceText>, named: bool) -> Result<Source, Skip> {
         Some(Format::TerraformPlan) => Ok(from_read_output(terraform_plan::read(
             &file.path, &file.text,
         ))),
+        Some(Format::TerraformJson) => Ok(from_read_output(terraform_hcl::read_text(
+            &file.path,
+            file.text.as_bytes().to_vec(),
+        ))),
         Some(Format::Iam) => Ok(Source::Iam { file, named }),
         None if named => Ok(Source::Iam { file, named }),
         None => Err(Skip::Unrecognised),
@@ -170,12 +208,38 @@ impl Source {
     }
 }
 
-/// Is this a Terraform `.tf` file (any letter case)? Those are read per module directory by
-/// [`read_terraform`], not one at a time by [`open`].
+/// Is this a Terraform file, `.tf` or `.tf.json` (any letter case)? Those are read per module
+/// directory by [`read_terraform`], not one at a time by [`open`]: Terraform reads a
+/// directory's files as one module, whichever of its two syntaxes each is written in.
+///
+/// The reader is still picked by content: a `.tf.json` file that holds no Terraform block
+/// (an IAM policy someone named so) is not Terraform, and [`open`] reads it by its content.
 pub fn is_terraform(path: &std::path::Path) -> bool {
-    path.file_name()
+    let Some(name) = path
+        .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|n| n.ends_with(".tf"))
+    else {
+        return false;
+    };
+    if name.ends_with(".tf") {
+        return true;
+    }
+    if !name.ends_with(".tf.json") {
+        return false;
+    }
+    // Too big, unreadable or not UTF-8: the Terraform reader reports it, located, without
+    // reading a file over the cap.
+    too_large(path).is_some()
+        || read_bytes(path)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .is_none_or(|t| terraform_hcl::is_configuration_json(&t))
+}
+
+/// Does a file name end in `.tf` or `.tf.json`, in any letter case?
+pub fn is_terraform_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.ends_with(".tf") || n.ends_with(".tf.json")
 }
 
 /// The `.tf` files `paths` (and the local modules they call), as one source.

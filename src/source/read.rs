@@ -8,10 +8,62 @@ use crate::json::{self, MAX_DOCUMENT_BYTES};
 
 use super::document::{display_name, SourceError, SourceText};
 
-/// Read a file's bytes (stdin for `-`), refusing anything over the document size cap.
+/// Largest template read: a CloudFormation or SAM template (YAML or JSON), a `.tf` or
+/// `.tf.json` file. CloudFormation's own limit is 1 MB; a hand-written Terraform file is a few
+/// kilobytes. YAML and HCL parsers build large trees slowly, so a bigger file is refused
+/// before it is read, not parsed for seconds.
+pub const MAX_TEMPLATE_BYTES: usize = 8 * 1024 * 1024;
+
+/// File name endings held to [`MAX_TEMPLATE_BYTES`] (any letter case). Other files (IAM JSON,
+/// a whole-account dump, a Terraform plan) may be up to [`MAX_DOCUMENT_BYTES`].
+pub const TEMPLATE_EXTENSIONS: &[&str] = &[".yaml", ".yml", ".template", ".tf", ".tf.json"];
+
+/// The size cap of a file, by its name: [`MAX_TEMPLATE_BYTES`] for a template's endings,
+/// [`MAX_DOCUMENT_BYTES`] otherwise (stdin included). A template in a `.json` file is held to
+/// [`MAX_TEMPLATE_BYTES`] by its reader, after the read.
+pub fn size_cap(path: &Path) -> usize {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if path.as_os_str() != "-" && TEMPLATE_EXTENSIONS.iter().any(|e| name.ends_with(e)) {
+        MAX_TEMPLATE_BYTES
+    } else {
+        MAX_DOCUMENT_BYTES
+    }
+}
+
+/// Over its cap by the file system's word: the error, without reading a byte.
+pub fn too_large(path: &Path) -> Option<SourceError> {
+    let cap = size_cap(path);
+    let size = std::fs::metadata(path).ok()?.len();
+    (size > u64::try_from(cap).unwrap_or(u64::MAX)).then(|| too_large_error(path, size, cap))
+}
+
+fn too_large_error(path: &Path, size: u64, cap: usize) -> SourceError {
+    let what = if cap == MAX_TEMPLATE_BYTES {
+        "a template or Terraform file"
+    } else {
+        "a document"
+    };
+    SourceError {
+        position: Some((1, 1)),
+        ..SourceError::unread(
+            path,
+            "too-large",
+            format!(
+                "file too large: `{}` is {size} bytes, over the {cap}-byte limit for {what}",
+                display_name(path)
+            ),
+        )
+    }
+}
+
+/// Read a file's bytes (stdin for `-`), refusing anything over its size cap ([`size_cap`]):
+/// a file the file system says is too big is refused before any byte is read.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, SourceError> {
-    let name = display_name(path);
-    let limit = u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX);
+    let cap = size_cap(path);
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX);
     let mut bytes = Vec::new();
     let result = if path.as_os_str() == "-" {
         std::io::stdin().take(limit + 1).read_to_end(&mut bytes)
@@ -25,8 +77,12 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, SourceError> {
                         "cannot read it: it is a directory",
                     ));
                 }
+                let size = f.metadata().map_or(0, |m| m.len());
+                if size > limit {
+                    return Err(too_large_error(path, size, cap));
+                }
                 // Sized up front: growing by doubling would peak at up to twice the file.
-                let size = f.metadata().map_or(0, |m| m.len()).min(limit + 1);
+                let size = size.min(limit + 1);
                 bytes.reserve_exact(usize::try_from(size).unwrap_or(0).saturating_add(1));
                 f.take(limit + 1).read_to_end(&mut bytes)
             }
@@ -40,12 +96,10 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, SourceError> {
             format!("cannot read it: {e}"),
         ));
     }
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(SourceError::unread(
-            path,
-            "too-large",
-            format!("`{name}` is over the {MAX_DOCUMENT_BYTES}-byte limit"),
-        ));
+    if bytes.len() > cap {
+        // A file that grew while read, or stdin.
+        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        return Err(too_large_error(path, size, cap));
     }
     Ok(bytes)
 }

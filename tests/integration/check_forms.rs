@@ -1,5 +1,5 @@
 //! `rolecall check FILE --resource ROLE --claims w.json` decides for a role in a template,
-//! plan or `.tf` file exactly as `check` does for the same policy written as IAM JSON: the
+//! plan, `.tf` or `.tf.json` file exactly as `check` does for the same policy written as IAM JSON: the
 //! readers hand `check` the policy itself, not a look-alike.
 
 use crate::common::rolecall;
@@ -82,8 +82,28 @@ const FORMS: &[(&str, &str, &str)] = &[
         "aws_iam_role.merged",
     ),
     (
+        "terraform/equivalent/github.json",
+        "terraform/json/main.tf.json",
+        "aws_iam_role.deploy",
+    ),
+    (
+        "terraform/equivalent/github.json",
+        "terraform/json/main.tf.json",
+        "aws_iam_role.string",
+    ),
+    (
+        "terraform/equivalent/github.json",
+        "terraform/json/main.tf.json",
+        "aws_iam_role.github",
+    ),
+    (
         "terraform/equivalent/bitbucket.json",
         "terraform/heredoc/main.tf",
+        "aws_iam_role.bitbucket",
+    ),
+    (
+        "terraform/equivalent/bitbucket.json",
+        "terraform/json/main.tf.json",
         "aws_iam_role.bitbucket",
     ),
     (

@@ -161,8 +161,8 @@ fn lint_exit_codes_are_the_ones_the_readme_states() {
     let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flat.contains(
-            "A file it cannot parse (invalid JSON, nesting deeper than 128 levels, over 64 MiB, \
-             not UTF-8, unreadable) is an error: exit 2"
+            "A file it cannot parse (invalid JSON, nesting deeper than 128 levels, over its size \
+             cap, not UTF-8, unreadable) is an error: exit 2"
         ),
         "the README no longer states lint's exit code for unparseable files"
     );

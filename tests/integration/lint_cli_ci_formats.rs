@@ -110,6 +110,7 @@ fn bitbucket_payload_has_a_failed_report_and_annotations() {
             {"title": "Errors", "type": "NUMBER", "value": summary["errors"]},
             {"title": "Warnings", "type": "NUMBER", "value": summary["warnings"]},
             {"title": "Notes", "type": "NUMBER", "value": summary["notes"]},
+            {"title": "File errors", "type": "NUMBER", "value": 0},
         ])
     );
     let annotations = doc["annotations"].as_array().expect("annotations");

@@ -66,15 +66,26 @@ fn invalid_json_exits_2_with_its_position() {
     for format in ["json", "sarif", "github", "bitbucket"] {
         let r = run(&["lint", dir.path().to_str().unwrap(), "--format", format]);
         assert_eq!(r.code, 2, "{format}: {}", show(&r));
-        // Nothing was linted: no report, except the JSON one, which carries the error.
-        if format == "json" {
-            let e = &json_of(&r)["errors"][0];
-            assert_eq!(
-                (e["line"].as_u64(), e["column"].as_u64()),
-                (Some(4), Some(24))
-            );
-        } else {
-            assert!(r.stdout.is_empty(), "{format}: {}", show(&r));
+        // Nothing was linted, and every machine format still carries the error, located.
+        let out = r.stdout.as_str();
+        match format {
+            "json" => {
+                let e = &json_of(&r)["errors"][0];
+                assert_eq!(
+                    (e["line"].as_u64(), e["column"].as_u64()),
+                    (Some(4), Some(24))
+                );
+            }
+            "sarif" => {
+                let region = &json_of(&r)["runs"][0]["results"][0]["locations"][0]
+                    ["physicalLocation"]["region"];
+                assert_eq!(
+                    (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+                    (Some(4), Some(24))
+                );
+            }
+            "github" => assert!(out.contains(",line=4,col=24,"), "{out}"),
+            _ => assert_eq!(json_of(&r)["annotations"][0]["line"], 4, "{out}"),
         }
         assert!(
             r.stderr.contains("broken.json:4:24"),

@@ -47,6 +47,8 @@ mod lint_cli_common;
 mod lint_cli_config;
 /// `lint` over the seed: exit codes and the text format.
 mod lint_cli_exit;
+/// One bad file among good ones: every format carries its error, the rest is reported.
+mod lint_cli_file_errors;
 /// `lint` on IAM API input: `get-role` output and account dumps.
 mod lint_cli_iam_input;
 /// `lint` on files that are not policies, invalid JSON, missing paths, declared instances.
@@ -91,6 +93,12 @@ mod snapshots_lint;
 mod source_cfn;
 /// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
 mod source_hcl;
+/// Reader problems about deploy-time values are ignorable; unknown ignore ids are errors.
+mod source_ignores;
+/// Size caps: a 50 MB `.tf` or YAML file is one located error; the rest is still linted.
+mod source_size_caps;
+/// Terraform's JSON syntax (`.tf.json`): read with its module, located at the `.tf.json` line.
+mod source_tf_json;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
 mod token_alg;
 /// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.

@@ -14,8 +14,12 @@ use crate::common;
 
 const DIR: &str = "corpus/sources/terraform";
 
+/// The `.tf` and `.tf.json` files under `rel`, read as Terraform reads a module tree.
 fn read(rel: &str) -> ReadOutput {
-    let files = common::files(&common::path(&format!("{DIR}/{rel}")), ".tf");
+    let dir = common::path(&format!("{DIR}/{rel}"));
+    let mut files = common::files(&dir, ".tf");
+    files.extend(common::files(&dir, ".tf.json"));
+    files.sort();
     assert!(!files.is_empty(), "no .tf under {rel}");
     read_roots(&files)
 }
@@ -278,6 +282,10 @@ fn the_same_insecure_policy_lints_the_same_in_every_style() {
         ("policy_document", "aws_iam_role.github"),
         ("module", "module.ci.aws_iam_role.deploy"),
         ("merge", "aws_iam_role.merged"),
+        // Terraform's JSON syntax: jsonencode in a template, a literal string, a document.
+        ("json", "aws_iam_role.deploy"),
+        ("json", "aws_iam_role.string"),
+        ("json", "aws_iam_role.github"),
     ] {
         let out = read(dir);
         let f = found(&out, address);
@@ -288,6 +296,7 @@ fn the_same_insecure_policy_lints_the_same_in_every_style() {
     for (dir, address) in [
         ("heredoc", "aws_iam_role.bitbucket"),
         ("policy_document", "aws_iam_role.bitbucket"),
+        ("json", "aws_iam_role.bitbucket"),
     ] {
         let out = read(dir);
         let f = found(&out, address);
@@ -348,7 +357,7 @@ fn a_file_over_the_size_cap_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.tf");
     let mut src = String::from("resource \"aws_iam_role\" \"r\" {\n  description = \"");
-    src.push_str(&"x".repeat(json::MAX_DOCUMENT_BYTES));
+    src.push_str(&"x".repeat(rolecall::source::MAX_TEMPLATE_BYTES));
     src.push_str("\"\n}\n");
     std::fs::write(&path, &src).unwrap();
     let out = read_roots(&[path]);

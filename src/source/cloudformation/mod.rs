@@ -40,7 +40,7 @@ pub use intrinsic::ACCOUNT_ID;
 /// Largest template read. CloudFormation itself deploys templates of at most 1 MB (from S3;
 /// 51,200 bytes inline), and CDK's are CloudFormation's, so 8 MiB leaves room for any real
 /// one while a stray 50 MB YAML file fails at once instead of being parsed.
-pub const MAX_TEMPLATE_BYTES: usize = 8 * 1024 * 1024;
+pub use crate::source::MAX_TEMPLATE_BYTES;
 
 /// Whether `text` is a CloudFormation or SAM template: it names `AWSTemplateFormatVersion`,
 /// or it has `Resources` and a resource of an `AWS::` type. JSON or YAML; a cheap textual
@@ -123,7 +123,7 @@ pub fn read(path: &Path, text: &str) -> ReadOutput {
                 span: 0..0,
                 code: "too-large",
                 message: format!(
-                    "the template is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit \
+                    "file too large: the template is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit \
                      (CloudFormation's own is 1 MB)",
                     text.len()
                 ),

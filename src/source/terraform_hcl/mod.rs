@@ -9,10 +9,13 @@
 //! module, not linted again on its own; a module directory nobody calls is a root, with its
 //! variables' defaults.
 //!
-//! `.tf.json` (Terraform's JSON syntax) is not read here.
+//! `.tf.json` files (Terraform's JSON syntax) are modules' files like any `.tf`: each is
+//! written out as native HCL and read by the same code ([`json_syntax`]).
 
 mod eval;
+mod ignores;
 mod instances;
+mod json_syntax;
 mod modules;
 mod parse;
 mod policy_document;
@@ -41,6 +44,18 @@ pub fn sniff(text: &str) -> bool {
     block_with_label(text, "resource", "\"aws_iam_role\"")
         || block_with_label(text, "data", "\"aws_iam_policy_document\"")
         || calls_local_module(text)
+}
+
+/// Whether a text is a Terraform JSON configuration (`.tf.json` syntax) that declares a role
+/// or a policy document: how a file not named `.tf.json` is recognised.
+pub fn sniff_json(text: &str) -> bool {
+    json_syntax::sniff(text)
+}
+
+/// Does a JSON text declare a Terraform block at its top level (`"resource":`,
+/// `"variable":`, ...)? What tells a `.tf.json` configuration from other JSON given that name.
+pub fn is_configuration_json(text: &str) -> bool {
+    json_syntax::is_configuration(text)
 }
 
 fn block_with_label(text: &str, ident: &str, label: &str) -> bool {
@@ -75,9 +90,12 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
             .or_default()
             .insert(modules::normalize(p));
     }
+    // The JSON text of each `.tf.json` file, while `files` holds its native translation.
+    let mut jsons: Vec<Option<json_syntax::JsonSource>> = Vec::new();
     let load = |dir: &Path,
                 paths: &mut dyn Iterator<Item = PathBuf>,
                 files: &mut Vec<SourceFile>,
+                jsons: &mut Vec<Option<json_syntax::JsonSource>>,
                 errors: &mut Vec<ReadError>| {
         let mut m = ModuleSrc {
             dir: dir.to_path_buf(),
@@ -87,6 +105,7 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
             let parsed = parse::read(&p, files.len());
             let index = files.len();
             files.push(parsed.file);
+            jsons.push(parsed.json);
             match parsed.body {
                 Ok(body) => m.files.push((index, body)),
                 Err(e) => errors.push(e),
@@ -95,7 +114,13 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
         m
     };
     for (dir, ps) in &given {
-        let m = load(dir, &mut ps.iter().cloned(), &mut files, &mut errors);
+        let m = load(
+            dir,
+            &mut ps.iter().cloned(),
+            &mut files,
+            &mut jsons,
+            &mut errors,
+        );
         by_dir.insert(dir.clone(), mods.len());
         mods.push(m);
     }
@@ -111,6 +136,7 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
                 &t,
                 &mut modules::tf_files(&t).into_iter(),
                 &mut files,
+                &mut jsons,
                 &mut errors,
             );
             by_dir.insert(t, mods.len());
@@ -154,11 +180,13 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
         reader.instantiate(m, String::new(), HashMap::new(), 0);
     }
     let (found, errors) = (reader.found, reader.errors);
-    ReadOutput {
+    let mut out = ReadOutput {
         files,
         found,
         errors,
-    }
+    };
+    json_syntax::restore(&mut out, &jsons);
+    out
 }
 
 struct Reader<'a> {
@@ -271,6 +299,29 @@ impl Reader<'_> {
     }
 
     fn roles(&mut self, scope: &Scope<'_>, f: usize, b: &Block, address: &str) {
+        let written = self
+            .files
+            .get(f)
+            .map(|file| ignores::above(&file.text, span_of(b).start))
+            .unwrap_or_default();
+        // Checked here, where the comment's file is known (a role's document, and so its
+        // `Found`, may be in another file): a bad ignore is an error and suppresses nothing.
+        let mut ignores = Vec::new();
+        for i in written {
+            match ignores::problem(&i, address) {
+                Some((code, message)) => self.report(err(f, i.span.clone(), code, message)),
+                None => ignores.push(i),
+            }
+        }
+        let before = self.found.len();
+        self.instances(scope, f, b, address);
+        if let Some(new) = self.found.get_mut(before..) {
+            new.iter_mut()
+                .for_each(|found| found.ignores.clone_from(&ignores));
+        }
+    }
+
+    fn instances(&mut self, scope: &Scope<'_>, f: usize, b: &Block, address: &str) {
         scope.reset_budget();
         let instances = match instances::expand(scope, f, b, "unexpanded-resource") {
             Ok(i) => i,
@@ -406,6 +457,7 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> ReadOutput {
         Ok(body) => m.files.push((0, body)),
         Err(e) => errors.push(e),
     }
+    let jsons = vec![parsed.json];
     let files = vec![parsed.file];
     let mods = vec![m];
     let by_dir = HashMap::new();
@@ -420,9 +472,11 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> ReadOutput {
     };
     reader.instantiate(0, String::new(), HashMap::new(), 0);
     let (found, errors) = (reader.found, reader.errors);
-    ReadOutput {
+    let mut out = ReadOutput {
         files,
         found,
         errors,
-    }
+    };
+    json_syntax::restore(&mut out, &jsons);
+    out
 }

@@ -66,7 +66,7 @@ pub fn dir_of(path: &Path) -> PathBuf {
     normalize(path.parent().unwrap_or(Path::new("")))
 }
 
-/// `.tf` files of a directory on disk, sorted (for a called module discovery did not list).
+/// `.tf` and `.tf.json` files of a directory on disk, sorted (for a called module discovery did not list).
 pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(rd) = std::fs::read_dir(if dir.as_os_str().is_empty() {
         Path::new(".")
@@ -81,7 +81,7 @@ pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
             p.is_file()
                 && p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".tf"))
+                    .is_some_and(crate::source::is_terraform_name)
         })
         .map(|p| dir.join(p.file_name().unwrap_or_default()))
         .collect();

@@ -15,13 +15,19 @@ use std::sync::Arc;
 
 use hcl_edit::structure::Body;
 
-use crate::json::{self, Span, MAX_DEPTH, MAX_DOCUMENT_BYTES};
+use crate::json::{self, Span, MAX_DEPTH};
+use crate::source::MAX_TEMPLATE_BYTES;
 use crate::source::{ReadError, SourceFile};
+
+use super::json_syntax::{self, JsonSource};
 
 /// A file read and, if it parsed, its body.
 pub struct Parsed {
     pub file: SourceFile,
     pub body: Result<Body, ReadError>,
+    /// For a file in JSON syntax: its JSON text and the map from `file.text` (the native
+    /// translation) back to it, for [`json_syntax::restore`].
+    pub json: Option<JsonSource>,
 }
 
 fn error(file: usize, span: Span, code: &'static str, message: impl Into<String>) -> ReadError {
@@ -40,15 +46,17 @@ pub fn read(path: &Path, index: usize) -> Parsed {
         text: Arc::from(""),
     };
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_DOCUMENT_BYTES as u64 => {
+        Ok(m) if m.len() > MAX_TEMPLATE_BYTES as u64 => {
             return Parsed {
+                json: None,
                 file: empty(path),
                 body: Err(error(
                     index,
                     0..0,
                     "too-large",
                     format!(
-                        "the file is {} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit",
+                        "file too large: it is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit for a \
+                         template or Terraform file",
                         m.len()
                     ),
                 )),
@@ -59,6 +67,7 @@ pub fn read(path: &Path, index: usize) -> Parsed {
     match std::fs::read(path) {
         Ok(bytes) => parse_bytes(path, bytes, index),
         Err(e) => Parsed {
+            json: None,
             file: empty(path),
             body: Err(error(
                 index,
@@ -76,12 +85,14 @@ pub fn parse_bytes(path: &Path, bytes: Vec<u8>, index: usize) -> Parsed {
         path: path.to_path_buf(),
         text: Arc::from(text),
     };
-    if bytes.len() > MAX_DOCUMENT_BYTES {
+    if bytes.len() > MAX_TEMPLATE_BYTES {
         let message = format!(
-            "the file is {} bytes, over the {MAX_DOCUMENT_BYTES}-byte limit",
+            "file too large: it is {} bytes, over the {MAX_TEMPLATE_BYTES}-byte limit for a \
+                         template or Terraform file",
             bytes.len()
         );
         return Parsed {
+            json: None,
             file: file(""),
             body: Err(error(index, 0..0, "too-large", message)),
         };
@@ -97,6 +108,7 @@ pub fn parse_bytes(path: &Path, bytes: Vec<u8>, index: usize) -> Parsed {
             .and_then(|r| r.chars().next())
             .map_or(at, |c| at + c.len_utf8());
         return Parsed {
+            json: None,
             file: file(&lossy),
             body: Err(error(
                 index,
@@ -110,11 +122,21 @@ pub fn parse_bytes(path: &Path, bytes: Vec<u8>, index: usize) -> Parsed {
         Ok(t) => t,
         Err(e) => {
             return Parsed {
+                json: None,
                 file: file(""),
                 body: Err(error(index, 0..0, "not-utf8", e.to_string())),
             }
         }
     };
+    // Terraform picks the syntax by the name; a native file cannot start with `{`.
+    let json_name = path.file_name().is_some_and(|n| {
+        n.to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".tf.json")
+    });
+    if json_name || json_syntax::is_json(&text) {
+        return parse_json(path, text, index);
+    }
     let body = prescan(&text, index).and_then(|()| {
         hcl_edit::parser::parse_body(&text).map_err(|e| {
             let at = e.location().offset().min(text.len());
@@ -131,8 +153,44 @@ pub fn parse_bytes(path: &Path, bytes: Vec<u8>, index: usize) -> Parsed {
         })
     });
     Parsed {
+        json: None,
         file: file(&text),
         body,
+    }
+}
+
+/// A file in Terraform's JSON syntax: translated to native HCL and parsed; the text kept is
+/// the translation until [`json_syntax::restore`] puts the JSON back.
+fn parse_json(path: &Path, text: String, index: usize) -> Parsed {
+    let file = |text: Arc<str>| SourceFile {
+        path: path.to_path_buf(),
+        text,
+    };
+    let text: Arc<str> = Arc::from(text);
+    match json_syntax::translate(&text) {
+        Ok(t) => {
+            let body = prescan(&t.hcl, index).and_then(|()| {
+                hcl_edit::parser::parse_body(&t.hcl).map_err(|e| {
+                    let at = e.location().offset().min(t.hcl.len());
+                    error(
+                        index,
+                        at..at + 1,
+                        "invalid-hcl",
+                        format!("invalid Terraform expression: {}", e.message()),
+                    )
+                })
+            });
+            Parsed {
+                file: file(Arc::from(t.hcl)),
+                body,
+                json: Some(JsonSource { text, map: t.map }),
+            }
+        }
+        Err((span, code, message)) => Parsed {
+            file: file(text),
+            body: Err(error(index, span, code, message)),
+            json: None,
+        },
     }
 }
 

@@ -21,11 +21,16 @@
 //! (`VULNERABILITY` for a breadth finding, which carries a witness, else `CODE_SMELL`),
 //! `summary` (at most 450 characters, Bitbucket's limit), `details`, `path`, `line` and
 //! `severity` (`HIGH`, `MEDIUM`, `LOW` for error, warning, note).
+//!
+//! A file that could not be read or parsed is an annotation too (`BUG`, `HIGH`, at the
+//! problem's line when known, else on the file), counted in the report's `File errors`; the
+//! report is then `FAILED`, as the run exits 2.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use rolecall::lint::Severity;
+use rolecall::source::SourceError;
 use serde_json::{json, Value};
 
 use super::Located;
@@ -35,29 +40,38 @@ pub const SUMMARY_MAX: usize = 450;
 /// Kept well below Bitbucket's limit on `details`.
 pub const DETAILS_MAX: usize = 2000;
 
-pub fn render(located: &[Located]) -> String {
+pub fn render(located: &[Located], file_errors: &[SourceError]) -> String {
     let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
     let (errors, warnings, notes) = (
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Note),
     );
-    let result = if errors + warnings > 0 {
+    let result = if errors + warnings + file_errors.len() > 0 {
         "FAILED"
     } else {
         "PASSED"
     };
-    let details = if located.is_empty() {
+    let unread = if file_errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {} file(s) could not be read or parsed; their policies were not linted.",
+            file_errors.len()
+        )
+    };
+    let details = if located.is_empty() && file_errors.is_empty() {
         "rolecall found nothing to report in the IAM role trust policies.".to_string()
     } else {
         format!(
             "rolecall linted the IAM role trust policies: {errors} error(s), {warnings} \
              warning(s), {notes} note(s). A finding with a witness names a token the policy \
-             admits outside the scope it seems to intend."
+             admits outside the scope it seems to intend.{unread}"
         )
     };
     let mut seen = BTreeSet::new();
-    let annotations: Vec<Value> = located.iter().map(|l| annotation(l, &mut seen)).collect();
+    let mut annotations: Vec<Value> = located.iter().map(|l| annotation(l, &mut seen)).collect();
+    annotations.extend(file_errors.iter().map(|e| error_annotation(e, &mut seen)));
     let doc = json!({
         "report": {
             "title": "rolecall",
@@ -69,6 +83,7 @@ pub fn render(located: &[Located]) -> String {
                 { "title": "Errors", "type": "NUMBER", "value": errors },
                 { "title": "Warnings", "type": "NUMBER", "value": warnings },
                 { "title": "Notes", "type": "NUMBER", "value": notes },
+                { "title": "File errors", "type": "NUMBER", "value": file_errors.len() },
             ],
         },
         "annotations": annotations,
@@ -78,16 +93,41 @@ pub fn render(located: &[Located]) -> String {
     text
 }
 
-fn annotation(l: &Located, seen: &mut BTreeSet<String>) -> Value {
-    let f = &l.finding;
-    let base = format!("rolecall-{:016x}", fnv1a(l.fingerprint().as_bytes()));
-    // Two findings with one fingerprint would overwrite each other: number the later ones.
+/// A unique `external_id` from a fingerprint: two findings with one fingerprint would
+/// overwrite each other, so the later ones are numbered.
+fn external_id(fingerprint: &str, seen: &mut BTreeSet<String>) -> String {
+    let base = format!("rolecall-{:016x}", fnv1a(fingerprint.as_bytes()));
     let mut external_id = base.clone();
     let mut n = 1;
     while !seen.insert(external_id.clone()) {
         n += 1;
         external_id = format!("{base}-{n}");
     }
+    external_id
+}
+
+fn error_annotation(e: &SourceError, seen: &mut BTreeSet<String>) -> Value {
+    let mut a = json!({
+        "external_id": external_id(&format!("file-error|{}|{}", e.name, e.code), seen),
+        "annotation_type": "BUG",
+        "summary": truncate(&format!("{}: {}", e.code, e.message), SUMMARY_MAX),
+        "details": truncate(
+            &format!("rolecall could not read or parse this file, so its trust policies were \
+                      not linted: {}", e.located_message()),
+            DETAILS_MAX,
+        ),
+        "path": e.name.replace('\\', "/"),
+        "severity": "HIGH",
+    });
+    if let (Some((line, _)), Some(map)) = (e.line_col(), a.as_object_mut()) {
+        map.insert("line".into(), json!(line.max(1)));
+    }
+    a
+}
+
+fn annotation(l: &Located, seen: &mut BTreeSet<String>) -> Value {
+    let f = &l.finding;
+    let external_id = external_id(&l.fingerprint(), seen);
     let severity = match f.severity {
         Severity::Error => "HIGH",
         Severity::Warning => "MEDIUM",

@@ -7,19 +7,41 @@
 //! reads it. Escaping follows the runner: in the message `%`, `\r` and `\n` become `%25`, `%0D`
 //! and `%0A`; in a property `:` and `,` also become `%3A` and `%2C`. The message names the
 //! role (for IAM output) and ends with the witness, when there is one.
+//!
+//! A file that could not be read or parsed is one `::error` too, after the findings, at the
+//! problem's line and column when known (else on the file as a whole):
+//!
+//! `::error file=F,line=L,col=C,title=rolecall CODE::MESSAGE`
 
 use std::fmt::Write;
 
 use rolecall::lint::Severity;
+use rolecall::source::SourceError;
 
 use super::Located;
 
-pub fn render(located: &[Located]) -> String {
+pub fn render(located: &[Located], errors: &[SourceError]) -> String {
     let mut out = String::new();
     for l in located {
         let _ = writeln!(out, "{}", command(l));
     }
+    for e in errors {
+        let _ = writeln!(out, "{}", error_command(e));
+    }
     out
+}
+
+fn error_command(e: &SourceError) -> String {
+    let place = e
+        .line_col()
+        .map(|(l, c)| format!(",line={l},col={c}"))
+        .unwrap_or_default();
+    format!(
+        "::error file={}{place},title={}::{}",
+        property(&e.name.replace('\\', "/")),
+        property(&format!("rolecall {}", e.code)),
+        data(&e.message),
+    )
 }
 
 fn command(l: &Located) -> String {

@@ -159,6 +159,15 @@ impl Located {
     }
 }
 
+/// Does `format` carry the files' errors beside the findings (so a run with errors and no
+/// policy still has a report)? Text shows them on stderr; HTML does not carry them.
+pub fn carries_errors(format: LintFormat) -> bool {
+    matches!(
+        format,
+        LintFormat::Json | LintFormat::Sarif | LintFormat::Github | LintFormat::Bitbucket
+    )
+}
+
 /// Write the findings in `format`. JSON and SARIF are written a finding at a time: an
 /// account dump can have tens of thousands, and one document of all of them would cost more
 /// memory than linting did.
@@ -172,9 +181,9 @@ pub fn render(
     match format {
         LintFormat::Text => out.write_all(text::render(located, baselined).as_bytes()),
         LintFormat::Json => json::render(located, baselined, errors, out),
-        LintFormat::Sarif => sarif::render(located, out),
-        LintFormat::Github => out.write_all(github::render(located).as_bytes()),
-        LintFormat::Bitbucket => out.write_all(bitbucket::render(located).as_bytes()),
+        LintFormat::Sarif => sarif::render(located, errors, out),
+        LintFormat::Github => out.write_all(github::render(located, errors).as_bytes()),
+        LintFormat::Bitbucket => out.write_all(bitbucket::render(located, errors).as_bytes()),
         LintFormat::Html => html::render(located, baselined, out),
     }
 }

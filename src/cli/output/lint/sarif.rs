@@ -11,11 +11,25 @@
 //!   `--baseline`;
 //! - `properties.witness` {who, principal, claims, source_ip} when the finding has one.
 //!
+//! A file that could not be read or parsed (a syntax error, a dangling symlink, a file over
+//! the size cap) is carried twice, and the run's other findings are all still there:
+//! - as a **result** of the rule [`FILE_ERROR`] (level `error`, located at the file and the
+//!   line of the problem, line 1 when it has none), because results are what GitHub code
+//!   scanning shows: an alert, and an annotation on the pull request. GitHub's tool status
+//!   page gives the detailed messages of its own integrated tools only, so a notification
+//!   alone would leave a broken file invisible in the Security tab. Its descriptor is listed
+//!   after the registry's rules, only in a run that has file errors, so `ruleIndex` of every
+//!   lint rule is unchanged;
+//! - as a `toolExecutionNotifications` entry of the invocation, which is then
+//!   `executionSuccessful: false`, as SARIF intends for a tool that could not analyse some of
+//!   its input (for viewers that read notifications).
+//!
 //! The output is deterministic: no timestamps, objects with sorted keys.
 
 use std::io::{self, Write};
 
 use rolecall::lint::{self, Rule, Severity};
+use rolecall::source::SourceError;
 use serde_json::{json, Map, Value};
 
 use super::Located;
@@ -25,9 +39,20 @@ pub const INFORMATION_URI: &str = "https://github.com/rolecall/rolecall";
 /// The key of `partialFingerprints`; bump the suffix if the fingerprint's recipe changes.
 pub const FINGERPRINT_KEY: &str = "rolecall/v1";
 
-pub fn render(located: &[Located], out: &mut dyn Write) -> io::Result<()> {
+/// The rule id of a file that could not be read or parsed.
+pub const FILE_ERROR: &str = "file-error";
+
+pub fn render(located: &[Located], errors: &[SourceError], out: &mut dyn Write) -> io::Result<()> {
     const RESULTS: &str = "@results@";
-    let rules: Vec<Value> = lint::ALL.iter().map(|r| rule(r)).collect();
+    let mut rules: Vec<Value> = lint::ALL.iter().map(|r| rule(r)).collect();
+    let mut invocation = json!({ "executionSuccessful": true });
+    if !errors.is_empty() {
+        rules.push(file_error_rule());
+        invocation = json!({
+            "executionSuccessful": false,
+            "toolExecutionNotifications": errors.iter().map(notification).collect::<Vec<_>>(),
+        });
+    }
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -41,12 +66,66 @@ pub fn render(located: &[Located], out: &mut dyn Write) -> io::Result<()> {
                     "rules": rules,
                 }
             },
-            "invocations": [{ "executionSuccessful": true }],
+            "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": RESULTS,
         }],
     });
-    super::write_with_array(out, &doc, RESULTS, located.iter().map(result))
+    let results = located
+        .iter()
+        .map(result)
+        .chain(errors.iter().map(error_result));
+    super::write_with_array(out, &doc, RESULTS, results)
+}
+
+fn file_error_rule() -> Value {
+    const TEXT: &str = "A file rolecall could not read or parse: its trust policies were not \
+                        linted. Fix the file (or exclude it); the message says what is wrong \
+                        and where.";
+    json!({
+        "id": FILE_ERROR,
+        "name": pascal_case(FILE_ERROR),
+        "shortDescription": { "text": "A file could not be read or parsed" },
+        "fullDescription": { "text": TEXT },
+        "help": { "text": TEXT, "markdown": TEXT },
+        "helpUri": format!("{INFORMATION_URI}#exit-codes"),
+        "defaultConfiguration": { "level": "error" },
+        "properties": { "tags": ["iam"] },
+    })
+}
+
+/// Where a file error is: its line and column when known, else the file's first line.
+fn error_location(e: &SourceError) -> Value {
+    let (line, column) = e.line_col().unwrap_or((1, 1));
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": artifact_uri(&e.name) },
+            "region": region(line, column, line, column + 1),
+        },
+    })
+}
+
+fn error_result(e: &SourceError) -> Value {
+    json!({
+        "ruleId": FILE_ERROR,
+        "ruleIndex": lint::ALL.len(),
+        "level": "error",
+        "message": { "text": format!("{} ({})", e.message, e.code) },
+        "locations": [error_location(e)],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: format!("{FILE_ERROR}|{}|{}", e.name, e.code),
+        },
+        "properties": { "code": e.code },
+    })
+}
+
+fn notification(e: &SourceError) -> Value {
+    json!({
+        "level": "error",
+        "descriptor": { "id": e.code },
+        "message": { "text": e.located_message() },
+        "locations": [error_location(e)],
+    })
 }
 
 fn level(s: Severity) -> &'static str {
