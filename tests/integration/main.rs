@@ -32,6 +32,8 @@ mod diagnostics;
 mod discovery;
 /// Generated README text (the rules table) matches the code.
 mod docs;
+/// `lint --fix` corpus cases: exact output, the diff verdict, `--dry-run`.
+mod fix_corpus;
 /// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
 mod html;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
