@@ -1,7 +1,9 @@
 //! `lint --fix` corpus (`corpus/fix/<case>/`): each case's `input.*` fixed by the binary is
-//! its `expected.*`, byte for byte; `rolecall diff input expected` gives the case's verdict
-//! ("no new access" for a fix that is applied); the rule's finding is gone; and
-//! `--dry-run` writes nothing and prints the same change as a unified diff.
+//! its `expected.*`, byte for byte. For a fix that is applied (`"applied": true`), `rolecall
+//! diff input expected` says "no new access", the rule's finding is gone, and `--dry-run`
+//! writes nothing and prints the same change as a unified diff. For a suggestion, the file is
+//! left alone, the JSON report offers the fix with the reason it was not applied, its edits
+//! make `suggested.*`, and `rolecall diff input suggested` says "new access".
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +15,7 @@ struct Case {
     dir: PathBuf,
     rule: String,
     verdict: String,
+    applied: bool,
     input: PathBuf,
     expected: PathBuf,
 }
@@ -40,6 +43,7 @@ fn cases() -> Vec<Case> {
             Case {
                 rule: meta["rule"].as_str().unwrap().to_string(),
                 verdict: meta["verdict"].as_str().unwrap().to_string(),
+                applied: meta["applied"].as_bool().unwrap(),
                 input: named("input"),
                 expected: named("expected"),
                 dir,
@@ -53,6 +57,14 @@ fn copy_input(case: &Case) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let to = tmp.path().join(case.input.file_name().unwrap());
     std::fs::copy(&case.input, &to).unwrap();
+    (tmp, to)
+}
+
+/// A copy of `from` in a fresh directory, named as `name` is.
+fn copy_as(from: &Path, name: &Path) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let to = tmp.path().join(name.file_name().unwrap());
+    std::fs::copy(from, &to).unwrap();
     (tmp, to)
 }
 
@@ -91,12 +103,22 @@ fn every_fix_case_is_applied_exactly_and_admits_nothing_new() {
             "{name}: the fixed file is not the expected one"
         );
         let after = rolecall(&["lint", "--format", "json", s(&file)], None);
-        assert!(
+        assert_eq!(
             !rules_in(&after.stdout).contains(&case.rule),
-            "{name}: the `{}` finding remains",
+            case.applied,
+            "{name}: the `{}` finding is gone exactly when the fix is applied",
             case.rule
         );
-        let diff = rolecall(&["diff", s(&case.input), s(&case.expected)], None);
+        let result = if case.applied {
+            case.expected.clone()
+        } else {
+            suggested(case, &file)
+        };
+        // Each side in a directory of its own: a `.tf` file is read with its module.
+        let (base_dir, base) = copy_as(&case.input, &case.input);
+        let (head_dir, head) = copy_as(&result, &case.input);
+        let diff = rolecall(&["diff", s(&base), s(&head)], None);
+        drop((base_dir, head_dir));
         let verdict = if diff.code == 0 {
             "no new access"
         } else {
@@ -111,9 +133,30 @@ fn every_fix_case_is_applied_exactly_and_admits_nothing_new() {
     }
 }
 
+/// A suggestion case: the edits of the fix the JSON report offers turn the input into
+/// `suggested.*`, which is returned.
+fn suggested(case: &Case, file: &Path) -> PathBuf {
+    let name = case.dir.display();
+    let text = fix_result(file, &case.rule, false);
+    let wanted =
+        case.dir
+            .join(case.input.file_name().unwrap().to_str().unwrap().replacen(
+                "input",
+                "suggested",
+                1,
+            ));
+    assert_eq!(
+        text,
+        std::fs::read_to_string(&wanted).unwrap(),
+        "{name}: the suggestion's edits do not give {}",
+        wanted.display()
+    );
+    wanted
+}
+
 #[test]
 fn dry_run_writes_nothing_and_prints_the_change() {
-    for case in &cases() {
+    for case in cases().iter().filter(|c| c.applied) {
         let name = case.dir.display();
         let (_tmp, file) = copy_input(case);
         let original = std::fs::read(&file).unwrap();
@@ -132,4 +175,86 @@ fn dry_run_writes_nothing_and_prints_the_change() {
         }
         assert!(run.stderr.contains("would fix"), "{name}: {}", run.stderr);
     }
+}
+
+/// Only the edited values' bytes move: outside the changed region every byte of the input is
+/// in the output, in order (comments, key order, alignment, line endings).
+#[test]
+fn fixes_keep_every_byte_outside_the_edit() {
+    for case in cases().iter().filter(|c| c.applied) {
+        let name = case.dir.display();
+        let input = std::fs::read(&case.input).unwrap();
+        let output = std::fs::read(&case.expected).unwrap();
+        let prefix = input
+            .iter()
+            .zip(&output)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = input[prefix..]
+            .iter()
+            .rev()
+            .zip(output[prefix..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let removed = input.len() - prefix - suffix;
+        let added = &output[prefix..output.len() - suffix];
+        // One small edit: a separator, an operator name, or one inserted line.
+        assert!(removed <= 24, "{name}: {removed} bytes removed");
+        assert!(added.len() <= 100, "{name}: {} bytes added", added.len());
+        if case
+            .input
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "tf")
+        {
+            let comments = |b: &[u8]| {
+                String::from_utf8_lossy(b)
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with('#'))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
+            assert!(
+                !comments(&input).is_empty(),
+                "{name}: the case has comments"
+            );
+            assert_eq!(comments(&input), comments(&output), "{name}: comments kept");
+        }
+    }
+}
+
+/// The file's text after `lint --fix`, or, for a rule whose fixes are only suggested, after
+/// the edits of the fix the JSON report offers for the rule (asserting it was not applied).
+pub(crate) fn fix_result(file: &Path, rule: &str, applied: bool) -> String {
+    if applied {
+        rolecall(&["lint", "--fix", s(file)], None);
+        return std::fs::read_to_string(file).unwrap();
+    }
+    let original = std::fs::read(file).unwrap();
+    let run = rolecall(&["lint", "--fix", "--format", "json", s(file)], None);
+    assert_eq!(
+        std::fs::read(file).unwrap(),
+        original,
+        "a suggestion was applied"
+    );
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let fix = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule && f.get("fix").is_some())
+        .map(|f| f["fix"].clone())
+        .unwrap_or_else(|| panic!("no `{rule}` fix offered: {}", run.stdout));
+    assert_eq!(fix["applied"], false);
+    assert_eq!(fix["kind"], "suggestion");
+    assert!(fix["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    let mut text = original;
+    let mut edits: Vec<&Value> = fix["edits"].as_array().unwrap().iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e["byte_offset"].as_u64().unwrap()));
+    for e in edits {
+        let at = usize::try_from(e["byte_offset"].as_u64().unwrap()).unwrap();
+        let len = usize::try_from(e["byte_length"].as_u64().unwrap()).unwrap();
+        let with = e["replacement"].as_str().unwrap().as_bytes().to_vec();
+        text.splice(at..at + len, with);
+    }
+    String::from_utf8(text).unwrap()
 }

@@ -34,6 +34,10 @@ mod discovery;
 mod docs;
 /// `lint --fix` corpus cases: exact output, the diff verdict, `--dry-run`.
 mod fix_corpus;
+/// Each rule doc's `## Fix` example is what `lint --fix` does.
+mod fix_docs;
+/// Property: no `lint --fix` edit ever widens access, by the exact model.
+mod fix_properties;
 /// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
 mod html;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.

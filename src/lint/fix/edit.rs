@@ -40,7 +40,6 @@ pub fn apply(text: &str, edits: &[Edit]) -> Option<String> {
 }
 
 /// Do any two edits overlap (or both insert at one place, whose order would be a guess)?
-#[allow(dead_code, reason = "the swap fix lands next")]
 pub fn overlap(a: &[Edit], b: &[Edit]) -> bool {
     a.iter().any(|x| {
         b.iter().any(|y| {
@@ -74,7 +73,6 @@ pub fn within(text: &str, span: &Span, old: &str, new: &str) -> Option<Edit> {
 }
 
 /// The text at `span`, exchanged with the text at `other` (two values put back in place).
-#[allow(dead_code, reason = "the swap fix lands next")]
 pub fn swap(text: &str, a: &Span, b: &Span) -> Option<Vec<Edit>> {
     let ta = text.get(a.clone())?;
     let tb = text.get(b.clone())?;

@@ -13,6 +13,7 @@
 
 mod cross_tenant_subject;
 mod edit;
+mod insert;
 mod intended;
 mod missing_audience_condition;
 mod prove;
