@@ -32,6 +32,8 @@ mod diagnostics;
 mod discovery;
 /// Generated README text (the rules table) matches the code.
 mod docs;
+/// `lint --fix` on the command line: exit codes, stdin, SARIF fixes, atomic writes, BOM.
+mod fix_cli;
 /// `lint --fix` corpus cases: exact output, the diff verdict, `--dry-run`.
 mod fix_corpus;
 /// Each rule doc's `## Fix` example is what `lint --fix` does.

@@ -65,16 +65,24 @@ fn check_fix(
         .policy
         .as_ref()
         .map_err(|_| "the fixed document is not a valid policy".to_string())?;
-    let diff = model::diff(before, after, &Options::default())
-        .map_err(|e| format!("the model cannot prove it keeps or narrows access: {e}"))?;
-    if let Some(way) = diff.widened.first() {
-        return Err(format!(
-            "it would admit more than the original: {}",
-            way.sentence
-                .replacen("HEAD also admits", "the fixed policy admits", 1)
-        ));
+    no_new_access(before, after)?;
+    keeps_intended(before, after, config, true)?;
+    // An edit can reach other roles too (a Terraform policy document two roles share): each
+    // role whose policy changed is held to the same proof.
+    for (i, (old, new)) in target.docs.iter().zip(&docs).enumerate() {
+        if i == target.index {
+            continue;
+        }
+        match (&old.policy, &new.policy) {
+            (Ok(a), Ok(b)) if a.to_json() == b.to_json() => {}
+            (Ok(a), Ok(b)) => {
+                no_new_access(a, b)?;
+                keeps_intended(a, b, config, false)?;
+            }
+            (Err(_), Err(_)) => {}
+            _ => return Err("the edit changes whether another role's policy is valid".into()),
+        }
     }
-    keeps_intended(before, after, config)?;
     let count = |d: &Document| {
         lint_document(d.clone(), config).map_or(0, |l| {
             l.findings.iter().filter(|f| f.rule == target.rule).count()
@@ -86,8 +94,28 @@ fn check_fix(
     Ok(())
 }
 
-/// Every identity the original evidently intends and admits, the fixed policy admits.
-fn keeps_intended(before: &Policy, after: &Policy, config: &Config) -> Result<(), String> {
+/// The model finds no request `after` admits and `before` does not.
+fn no_new_access(before: &Policy, after: &Policy) -> Result<(), String> {
+    let diff = model::diff(before, after, &Options::default())
+        .map_err(|e| format!("the model cannot prove it keeps or narrows access: {e}"))?;
+    match diff.widened.first() {
+        Some(way) => Err(format!(
+            "it would admit more than the original: {}",
+            way.sentence
+                .replacen("HEAD also admits", "the fixed policy admits", 1)
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Every identity the original evidently intends and admits, the fixed policy admits; with
+/// `one_needed`, there must be one (the edited role's proof cannot rest on none).
+fn keeps_intended(
+    before: &Policy,
+    after: &Policy,
+    config: &Config,
+    one_needed: bool,
+) -> Result<(), String> {
     let admits = |policy: &Policy, i: &intended::Intended| {
         check::run(&CheckRequest {
             policy,
@@ -109,7 +137,7 @@ fn keeps_intended(before: &Policy, after: &Policy, config: &Config) -> Result<()
         }
         kept += 1;
     }
-    if kept == 0 {
+    if kept == 0 && one_needed {
         return Err(
             "no identity the policy evidently intends is admitted before the edit, so keeping \
              it cannot be shown"

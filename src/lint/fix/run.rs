@@ -89,6 +89,14 @@ pub fn fix_paths(paths: &[PathBuf], config: &Config, options: &FixOptions) -> Fi
         FixMode::Write if !files.is_empty() => {
             let mut errors = Vec::new();
             for f in &files {
+                if f.path.as_os_str() == "-" {
+                    errors.push(SourceError::unread(
+                        &f.path,
+                        "fix-stdin",
+                        "standard input cannot be fixed in place: use `--fix --dry-run`",
+                    ));
+                    continue;
+                }
                 if let Err(e) = super::write_atomically(&f.path, &f.before, &f.after) {
                     errors.push(SourceError::unread(&f.path, "fix-write", e.to_string()));
                 }
