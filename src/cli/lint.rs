@@ -180,10 +180,17 @@ pub fn run(args: &LintArgs) -> ExitCode {
 fn fix_summary(fixed: &[FixedFile], dry_run: bool) -> String {
     let fixes: usize = fixed.iter().map(|f| f.applied.len()).sum();
     let verb = if dry_run { "would fix" } else { "fixed" };
-    format!(
+    let mut out = String::new();
+    for f in fixed {
+        for (rule, what) in &f.applied {
+            out.push_str(&format!("{verb} {}: {rule}: {what}\n", f.name));
+        }
+    }
+    out.push_str(&format!(
         "rolecall: --fix {verb} {fixes} finding(s) in {} file(s)\n",
         fixed.len()
-    )
+    ));
+    out
 }
 
 /// `--fix --dry-run`: each changed file as a unified diff (`a/`, `b/` paths, 3 lines of context).

@@ -40,6 +40,8 @@ mod fix_corpus;
 mod fix_docs;
 /// Property: no `lint --fix` edit ever widens access, by the exact model.
 mod fix_properties;
+/// Snapshots of `lint --fix --dry-run` for every `corpus/fix` case.
+mod fix_snapshots;
 /// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
 mod html;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.

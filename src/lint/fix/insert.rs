@@ -114,8 +114,20 @@ fn block_lines(text: &str, key_start: usize, lines: &[(usize, String)], nl: &str
     if !lead.chars().all(|c| c == ' ') {
         return None;
     }
+    // Comment lines just above the key belong to it: the new lines go above them.
+    let mut at = line_start;
+    while at > 0 {
+        let above = text.get(..at - 1)?;
+        let prev_start = above.rfind('\n').map_or(0, |i| i + 1);
+        let prev = text.get(prev_start..at)?;
+        let indent = prev.len() - prev.trim_start().len();
+        if !prev.trim_start().starts_with('#') || indent != lead.len() {
+            break;
+        }
+        at = prev_start;
+    }
     let body = render(lead.len(), lines, nl);
-    Some(Edit::new(line_start..line_start, body))
+    Some(Edit::new(at..at, body))
 }
 
 /// Insert lines after the block mapping `span` (a statement), at the indentation of its

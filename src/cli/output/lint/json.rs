@@ -5,6 +5,10 @@
 //! source_ip} | null}], "errors": [{code, file, line, column, pointer, message}],
 //! "summary": {errors, warnings, notes, baselined}}`
 //!
+//! With `--fix`, a finding that a fix was offered for and not applied also has `fix:
+//! {description, kind: auto|suggestion, applied: false, proven, reason, edits: [{byte_offset,
+//! byte_length, replacement}]}` (byte offsets into the file as read, after any BOM).
+//!
 //! `errors` are the files that could not be read or parsed (each one's first problem); the
 //! findings of every other file are still in `findings`. Members are only ever added.`
 
