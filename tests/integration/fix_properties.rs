@@ -31,6 +31,9 @@ struct Broken {
     repo: String,
     context: &'static str,
     aud_first: bool,
+    /// The audience under `StringLike`: a `ForAllValues:StringLike` key then moves into its
+    /// block.
+    aud_like: bool,
     yaml: bool,
     pretty: bool,
 }
@@ -55,14 +58,16 @@ fn broken() -> impl Strategy<Value = Broken> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(class, owner, repo, context, aud_first, yaml, pretty)| Broken {
+            |(class, owner, repo, context, aud_first, aud_like, yaml, pretty)| Broken {
                 class,
                 owner,
                 repo,
                 context,
                 aud_first,
+                aud_like,
                 yaml,
                 pretty,
             },
@@ -72,11 +77,12 @@ fn broken() -> impl Strategy<Value = Broken> {
 /// (operator, key, value) blocks of the broken policy.
 fn conditions(b: &Broken) -> Vec<(String, &'static str, String)> {
     let sub = format!("repo:{}/{}:{}", b.owner, b.repo, b.context);
-    let aud = (
-        "StringEquals".to_string(),
-        AUD,
-        "sts.amazonaws.com".to_string(),
-    );
+    let aud_op = if b.aud_like {
+        "StringLike"
+    } else {
+        "StringEquals"
+    };
+    let aud = (aud_op.to_string(), AUD, "sts.amazonaws.com".to_string());
     let mut out = match b.class {
         Class::OwnerWithoutSeparator => vec![
             aud,
@@ -179,7 +185,7 @@ fn policy_of(path: &std::path::Path, text: &str) -> rolecall::Policy {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
     fn no_fix_ever_widens_access(b in broken()) {

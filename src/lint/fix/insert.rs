@@ -178,3 +178,93 @@ fn child_step(text: &str, s: &Statement) -> Option<usize> {
     let (op, key) = (col(c.operator_loc.span.start)?, col(c.key_loc.span.start)?);
     (key > op).then(|| key - op)
 }
+
+/// The edit that adds the member `key: value`, both written verbatim (copied from the file),
+/// to the operator block of `c`. `None` for a value written over several lines.
+pub fn verbatim_member(
+    text: &str,
+    c: &crate::policy::Condition,
+    key: &str,
+    value: &str,
+) -> Option<Edit> {
+    if value.contains('\n') {
+        return None;
+    }
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let at = value_start(text, c.operator_loc.span.end)?;
+    let m = format!("{key}: {value}");
+    if text.get(at..)?.starts_with('{') {
+        flow_member(text, at + 1, &m, nl)
+    } else {
+        block_lines(text, c.key_loc.span.start, &[(0, m)], nl)
+    }
+}
+
+/// The edit that deletes the member whose key starts at `key_start` (an operator and its
+/// block): in a `{` container with the comma that separates it, in a YAML block with its
+/// lines.
+pub fn remove_member(text: &str, key_start: usize, key_end: usize) -> Option<Edit> {
+    let at = value_start(text, key_end)?;
+    if text.get(at..)?.starts_with('{') {
+        let end = at + closing_brace(text.get(at..)?)? + 1;
+        let rest = text.get(end..)?;
+        let after = rest.trim_start();
+        if let Some(next) = after.strip_prefix(',') {
+            let next = next.trim_start();
+            let to = text.len() - next.len();
+            return Some(Edit::new(key_start..to, ""));
+        }
+        // The last member: the comma before it goes.
+        let before = text.get(..key_start)?.trim_end();
+        let comma = before.strip_suffix(',')?;
+        return Some(Edit::new(comma.len()..end, ""));
+    }
+    let line_start = text.get(..key_start)?.rfind('\n').map_or(0, |i| i + 1);
+    let indent = key_start - line_start;
+    let mut end = text
+        .get(key_start..)?
+        .find('\n')
+        .map_or(text.len(), |i| key_start + i + 1);
+    while end < text.len() {
+        let line = text.get(end..)?;
+        let this = line.find('\n').map_or(line.len(), |i| i + 1);
+        let body = line.get(..this)?;
+        let lead = body.len() - body.trim_start_matches(' ').len();
+        if !body.trim().is_empty() && lead <= indent {
+            break;
+        }
+        end += this;
+    }
+    Some(Edit::new(line_start..end, ""))
+}
+
+/// The offset of the `}` closing the `{` that `s` starts with (strings skipped).
+fn closing_brace(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if let Some(q) = in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                in_string = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => in_string = Some(c),
+            '{' | '[' => depth += 1,
+            '}' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
