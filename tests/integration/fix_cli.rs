@@ -126,12 +126,30 @@ fn suggestions_are_schema_valid_sarif_fixes() {
         .as_str()
         .unwrap()
         .contains("not applied"));
-    let r = &fix["artifactChanges"][0]["replacements"][0];
-    let text = std::fs::read_to_string(&file).unwrap();
-    let at = usize::try_from(r["deletedRegion"]["byteOffset"].as_u64().unwrap()).unwrap();
-    let len = usize::try_from(r["deletedRegion"]["byteLength"].as_u64().unwrap()).unwrap();
-    assert_eq!(&text[at..at + len], "Equals");
-    assert_eq!(r["insertedContent"]["text"], "Like");
+    let change = &fix["artifactChanges"][0];
+    let uri = change["artifactLocation"]["uri"].as_str().unwrap();
+    assert!(uri.ends_with("/input.json"), "{uri}");
+    // The replacements, made in the file, give the suggested policy.
+    let mut text = std::fs::read(&file).unwrap();
+    let mut replacements: Vec<&Value> = change["replacements"].as_array().unwrap().iter().collect();
+    replacements.sort_by_key(|r| std::cmp::Reverse(r["deletedRegion"]["byteOffset"].as_u64()));
+    for r in replacements {
+        let at = usize::try_from(r["deletedRegion"]["byteOffset"].as_u64().unwrap()).unwrap();
+        let len = usize::try_from(r["deletedRegion"]["byteLength"].as_u64().unwrap()).unwrap();
+        let with = r["insertedContent"]["text"]
+            .as_str()
+            .unwrap()
+            .as_bytes()
+            .to_vec();
+        text.splice(at..at + len, with);
+    }
+    assert_eq!(
+        String::from_utf8(text).unwrap(),
+        std::fs::read_to_string(path(
+            "corpus/fix/wildcard-under-exact-operator/suggested.json"
+        ))
+        .unwrap()
+    );
     // The JSON report carries the same offer.
     let json = rolecall(&["lint", "--fix", "--format", "json", s(&file)], None);
     assert!(

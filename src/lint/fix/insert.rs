@@ -17,20 +17,9 @@ pub fn condition(text: &str, s: &Statement, op: &str, key: &str, value: &str) ->
             block_lines(text, c.key_loc.span.start, &[(0, pair(key, value))], nl)
         };
     }
-    if let Some(cond) = &s.condition_loc {
-        let at = cond.span.start;
-        if text.get(at..)?.starts_with('{') {
-            let m = format!("{}: {{ {} }}", quote(op), member(key, value));
-            return flow_member(text, at + 1, &m, nl);
-        }
-        let first = s
-            .conditions
-            .iter()
-            .map(|c| c.operator_loc.span.start)
-            .min()?;
-        let step = child_step(text, s).unwrap_or(2);
-        let lines = [(0, format!("{op}:")), (step, pair(key, value))];
-        return block_lines(text, first, &lines, nl);
+    if s.condition_loc.is_some() {
+        let json = format!("{}: {{ {} }}", quote(op), member(key, value));
+        return new_block(text, s, op, &json, &pair(key, value));
     }
     let at = s.loc.span.start;
     if text.get(at..)?.starts_with('{') {
@@ -47,6 +36,25 @@ pub fn condition(text: &str, s: &Statement, op: &str, key: &str, value: &str) ->
         (4, pair(key, value)),
     ];
     block_after(text, s.loc.span.clone(), &lines, nl)
+}
+
+/// The edit that adds a block of the operator `op` to the `Condition` of `s`, holding one
+/// member: `json` in a `{` container (`"Op": { ... }`), `yaml` (`key: value`) under a new
+/// `op:` line in a YAML block.
+pub fn new_block(text: &str, s: &Statement, op: &str, json: &str, yaml: &str) -> Option<Edit> {
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let at = s.condition_loc.as_ref()?.span.start;
+    if text.get(at..)?.starts_with('{') {
+        return flow_member(text, at + 1, json, nl);
+    }
+    let first = s
+        .conditions
+        .iter()
+        .map(|c| c.operator_loc.span.start)
+        .min()?;
+    let step = child_step(text, s).unwrap_or(2);
+    let lines = [(0, format!("{op}:")), (step, yaml.to_string())];
+    block_lines(text, first, &lines, nl)
 }
 
 /// Where the value of the key ending at `end` starts (after `:` and blanks).
@@ -200,31 +208,40 @@ pub fn verbatim_member(
     }
 }
 
-/// The edit that deletes the member whose key starts at `key_start` (an operator and its
-/// block): in a `{` container with the comma that separates it, in a YAML block with its
-/// lines.
-pub fn remove_member(text: &str, key_start: usize, key_end: usize) -> Option<Edit> {
+/// The edit that deletes an operator and its block, the operator's key written at
+/// `key_start..key_end`.
+pub fn remove_block(text: &str, key_start: usize, key_end: usize) -> Option<Edit> {
     let at = value_start(text, key_end)?;
-    if text.get(at..)?.starts_with('{') {
-        let end = at + closing_brace(text.get(at..)?)? + 1;
-        let rest = text.get(end..)?;
-        let after = rest.trim_start();
+    let end = if text.get(at..)?.starts_with('{') {
+        at + closing_brace(text.get(at..)?)? + 1
+    } else {
+        at
+    };
+    remove_member(text, key_start, end)
+}
+
+/// The edit that deletes the member whose key starts at `key_start` and whose value ends at
+/// `value_end`: in a `{` container with the comma that separates it, in a YAML block with its
+/// lines (and the lines indented under it).
+pub fn remove_member(text: &str, key_start: usize, value_end: usize) -> Option<Edit> {
+    let before = text.get(..key_start)?.trim_end();
+    if before.ends_with(['{', ',']) {
+        let after = text.get(value_end..)?.trim_start();
         if let Some(next) = after.strip_prefix(',') {
-            let next = next.trim_start();
-            let to = text.len() - next.len();
+            let to = text.len() - next.trim_start().len();
             return Some(Edit::new(key_start..to, ""));
         }
         // The last member: the comma before it goes.
-        let before = text.get(..key_start)?.trim_end();
         let comma = before.strip_suffix(',')?;
-        return Some(Edit::new(comma.len()..end, ""));
+        return Some(Edit::new(comma.len()..value_end, ""));
     }
     let line_start = text.get(..key_start)?.rfind('\n').map_or(0, |i| i + 1);
     let indent = key_start - line_start;
+    let last = value_end.max(key_start + 1) - 1;
     let mut end = text
-        .get(key_start..)?
+        .get(last..)?
         .find('\n')
-        .map_or(text.len(), |i| key_start + i + 1);
+        .map_or(text.len(), |i| last + i + 1);
     while end < text.len() {
         let line = text.get(end..)?;
         let this = line.find('\n').map_or(line.len(), |i| i + 1);

@@ -17,6 +17,7 @@ mod insert;
 mod intended;
 mod missing_audience_condition;
 mod prove;
+mod relocate;
 mod run;
 mod set_operator_on_single_valued_key;
 mod unmatchable_subject;
