@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use rolecall::json;
+use rolecall::lint::fix::{FixMode, FixOptions, FixedFile};
 use rolecall::lint::{self, Config, LintOptions, LintRun, Severity};
 
 use super::diag::Diag;
@@ -47,6 +48,14 @@ pub struct LintArgs {
     /// Say which files were skipped, and why.
     #[arg(short = 'v', long)]
     pub verbose: bool,
+    /// Apply the fixes the model proves keep or narrow access (each file written atomically;
+    /// the findings that remain decide the exit code). Fixes that cannot be proven are shown
+    /// as suggestions, in every format.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: write nothing, print the changes as a unified diff.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,7 +99,24 @@ pub fn run(args: &LintArgs) -> ExitCode {
         .map_or_else(LintOptions::default, |j| LintOptions {
             jobs: usize::from(j),
         });
-    let mut run = lint::lint_paths(&args.paths, &config, &options);
+    let (mut run, fixed) = if args.fix {
+        let mode = if args.dry_run {
+            FixMode::DryRun
+        } else {
+            FixMode::Write
+        };
+        let done = lint::fix::fix_paths(
+            &args.paths,
+            &config,
+            &FixOptions {
+                lint: options,
+                mode,
+            },
+        );
+        (done.run, done.files)
+    } else {
+        (lint::lint_paths(&args.paths, &config, &options), Vec::new())
+    };
     let errors = std::mem::take(&mut run.errors);
     let summary = summary(&run, &errors, args.verbose);
     let mut located = Located::all(std::mem::take(&mut run.linted));
@@ -115,17 +141,31 @@ pub fn run(args: &LintArgs) -> ExitCode {
     super::emit("", &diags);
     // A run that linted nothing has no report, except in JSON, which always has one, and in
     // the formats that carry the files' errors when there are some.
+    let fix_diff = if args.dry_run {
+        unified_diff(&fixed)
+    } else {
+        String::new()
+    };
+    if args.format != LintFormat::Text {
+        super::emit("", &fix_diff);
+    }
     let report = run.policies > 0
         || args.format == LintFormat::Json
         || (!errors.is_empty() && carries_errors(args.format));
     if report {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if args.format == LintFormat::Text {
+            let _ = out.write_all(fix_diff.as_bytes());
+        }
         // A closed pipe (`| head`) is not an error of the lint.
         let _ =
             render(args.format, &located, baselined, &errors, &mut out).and_then(|()| out.flush());
     }
     let empty = run.policies == 0 && errors.is_empty() && !args.allow_empty;
     let mut tail = summary;
+    if args.fix {
+        tail.push_str(&fix_summary(&fixed, args.dry_run));
+    }
     if empty {
         tail.push_str(
             "error: no trust policy found in the paths given (pass --allow-empty if that is \
@@ -138,6 +178,37 @@ pub fn run(args: &LintArgs) -> ExitCode {
     } else {
         ExitCode::from(u8::from(failing))
     }
+}
+
+/// What `--fix` did (or, dry, would do), for stderr.
+fn fix_summary(fixed: &[FixedFile], dry_run: bool) -> String {
+    let fixes: usize = fixed.iter().map(|f| f.applied.len()).sum();
+    let verb = if dry_run { "would fix" } else { "fixed" };
+    let mut out = String::new();
+    for f in fixed {
+        for (rule, what) in &f.applied {
+            out.push_str(&format!("{verb} {}: {rule}: {what}\n", f.name));
+        }
+    }
+    out.push_str(&format!(
+        "rolecall: --fix {verb} {fixes} finding(s) in {} file(s)\n",
+        fixed.len()
+    ));
+    out
+}
+
+/// `--fix --dry-run`: each changed file as a unified diff (`a/`, `b/` paths, 3 lines of context).
+fn unified_diff(fixed: &[FixedFile]) -> String {
+    fixed
+        .iter()
+        .map(|f| {
+            similar::TextDiff::from_lines(&*f.before, f.after.as_str())
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", f.name), &format!("b/{}", f.name))
+                .to_string()
+        })
+        .collect()
 }
 
 /// The run's summary line for stderr, and with `verbose` the skipped files, one a line.

@@ -28,14 +28,16 @@ pub fn run(args: &RulesArgs) -> ExitCode {
             )]),
         },
         None => {
+            // Columns: id, default severity, what `lint --fix` can do (auto, suggestion, none).
             let mut out = String::new();
             let width = lint::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in lint::ALL {
                 let _ = writeln!(
                     out,
-                    "{:width$}  {:7}  {}",
+                    "{:width$}  {:7}  {:10}  {}",
                     r.id,
                     r.severity.as_str(),
+                    r.fix.as_str(),
                     r.summary
                 );
             }

@@ -63,6 +63,8 @@ pub struct Finding {
     pub related: Vec<(Loc, String)>,
     pub help: Option<String>,
     pub witness: Option<Witness>,
+    /// The fix `lint --fix` offers for it, proven or not (set only by `lint --fix`).
+    pub fix: Option<super::fix::Offer>,
 }
 
 impl Finding {
@@ -80,6 +82,7 @@ impl Finding {
             related: Vec::new(),
             help: None,
             witness: None,
+            fix: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod config;
 pub mod config_file;
 mod context;
 mod finding;
+pub mod fix;
 mod registry;
 mod rules;
 mod run;
@@ -37,6 +38,8 @@ pub struct Rule {
     /// `rules/<id>.md`: documentation and executable examples.
     pub doc: &'static str,
     pub check: fn(&LintContext<'_>, &mut Report),
+    /// What `lint --fix` can do about its findings.
+    pub fix: fix::Fix,
 }
 
 impl std::fmt::Debug for Rule {

@@ -6,13 +6,14 @@ use rolecall::lint;
 use crate::common;
 
 fn rules_table() -> String {
-    let mut out = String::from("| rule | severity | flags |\n|---|---|---|\n");
+    let mut out = String::from("| rule | severity | `--fix` | flags |\n|---|---|---|---|\n");
     for r in lint::ALL {
         out.push_str(&format!(
-            "| [`{}`](rules/{}.md) | {} | {} |\n",
+            "| [`{}`](rules/{}.md) | {} | {} | {} |\n",
             r.id,
             r.id,
             r.severity.as_str(),
+            r.fix.as_str(),
             r.summary.replace('|', "\\|")
         ));
     }

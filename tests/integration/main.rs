@@ -34,6 +34,16 @@ mod diff_cli;
 mod discovery;
 /// Generated README text (the rules table) matches the code.
 mod docs;
+/// `lint --fix` on the command line: exit codes, stdin, SARIF fixes, atomic writes, BOM.
+mod fix_cli;
+/// `lint --fix` corpus cases: exact output, the diff verdict, `--dry-run`.
+mod fix_corpus;
+/// Each rule doc's `## Fix` example is what `lint --fix` does.
+mod fix_docs;
+/// Property: no `lint --fix` edit ever widens access, by the exact model.
+mod fix_properties;
+/// Snapshots of `lint --fix --dry-run` for every `corpus/fix` case.
+mod fix_snapshots;
 /// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
 mod html;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.

@@ -101,6 +101,11 @@ fn no_snapshot_is_orphaned() {
             .map(|c| c.name),
     );
     expected.extend(
+        crate::fix_snapshots::fix_cases()
+            .into_iter()
+            .map(|(name, _)| name),
+    );
+    expected.extend(
         crate::snapshots_check::check_cases()
             .into_iter()
             .map(|c| c.name),

@@ -11,6 +11,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Note,
     doc: include_str!("../../../rules/account-root-principal.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

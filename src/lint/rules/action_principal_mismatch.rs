@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/action-principal-mismatch.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/any-namespace-subject.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

@@ -10,6 +10,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Error,
     doc: include_str!("../../../rules/cross-tenant-subject.md"),
     check,
+    fix: crate::lint::fix::Fix::Auto(crate::lint::fix::cross_tenant_subject),
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Note,
     doc: include_str!("../../../rules/duplicate-sid.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

@@ -21,6 +21,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Error,
     doc: include_str!("../../../rules/fail-open-condition.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

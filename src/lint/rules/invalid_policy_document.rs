@@ -10,6 +10,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Error,
     doc: include_str!("../../../rules/invalid-policy-document.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(_: &LintContext<'_>, _: &mut Report) {}

@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/key-prefix-mismatch.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 /// Prefixes of keys that are not token claims.

@@ -22,6 +22,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/malformed-principal.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Note,
     doc: include_str!("../../../rules/missing-audience-condition.md"),
     check,
+    fix: crate::lint::fix::Fix::Auto(crate::lint::fix::missing_audience_condition),
 };
 
 /// An identity pool no policy names.

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Note,
     doc: include_str!("../../../rules/mutable-subject-name.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 /// What is judged per provider: the keys that pin by an ID the provider never reuses, how a

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Error,
     doc: include_str!("../../../rules/outside-declared-scope.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

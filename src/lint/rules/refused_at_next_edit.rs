@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/refused-at-next-edit.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 /// The operators IAM's page names for the controls.

@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/set-operator-on-single-valued-key.md"),
     check,
+    fix: crate::lint::fix::Fix::Auto(crate::lint::fix::set_operator_on_single_valued_key),
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Note,
     doc: include_str!("../../../rules/undeclared-issuer.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/unexposed-claim-condition.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 /// What a condition does when its key is not in the request.

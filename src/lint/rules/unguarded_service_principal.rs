@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Note,
     doc: include_str!("../../../rules/unguarded-service-principal.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 const GUARDS: &[&str] = &[

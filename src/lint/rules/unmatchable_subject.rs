@@ -24,6 +24,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/unmatchable-subject.md"),
     check,
+    fix: crate::lint::fix::Fix::Suggestion(crate::lint::fix::unmatchable_subject),
 };
 
 /// Providers whose `sub` has one documented grammar that their profiles list completely.

@@ -13,6 +13,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Note,
     doc: include_str!("../../../rules/unprotected-ref-trusted.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

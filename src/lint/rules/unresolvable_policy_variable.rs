@@ -21,6 +21,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/unresolvable-policy-variable.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 /// Keys that are multivalued, so a variable cannot use them (R4.5).

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/web-identity-action-missing.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 /// Actions that accompany the web identity action rather than replace it.

@@ -26,6 +26,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Error,
     doc: include_str!("../../../rules/wildcard-principal.md"),
     check,
+    fix: crate::lint::fix::Fix::None,
 };
 
 /// Callers that no policy means: a GitHub workflow of an outside owner, then a provider no

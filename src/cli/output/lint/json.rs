@@ -5,6 +5,10 @@
 //! source_ip} | null}], "errors": [{code, file, line, column, pointer, message}],
 //! "summary": {errors, warnings, notes, baselined}}`
 //!
+//! With `--fix`, a finding that a fix was offered for and not applied also has `fix:
+//! {description, kind: auto|suggestion, applied: false, proven, reason, edits: [{byte_offset,
+//! byte_length, replacement}]}` (byte offsets into the file as read, after any BOM).
+//!
 //! `errors` are the files that could not be read or parsed (each one's first problem); the
 //! findings of every other file are still in `findings`. Members are only ever added.`
 
@@ -70,6 +74,37 @@ pub fn render(
 }
 
 pub fn finding(l: &Located) -> Value {
+    let f = &l.finding;
+    let mut v = plain_finding(l);
+    if let (Some(offer), Value::Object(map)) = (&f.fix, &mut v) {
+        map.insert("fix".into(), fix(offer));
+    }
+    v
+}
+
+/// A fix `lint --fix` offered for a remaining finding (only then is the member present):
+/// what it does, why it was not applied, and its byte edits of the file.
+fn fix(offer: &rolecall::lint::fix::Offer) -> Value {
+    use rolecall::lint::fix::Proof;
+    let (proven, reason) = match &offer.proof {
+        Proof::Proven => (true, None),
+        Proof::Refused(why) => (false, Some(why.clone())),
+    };
+    json!({
+        "description": offer.description,
+        "kind": if offer.auto { "auto" } else { "suggestion" },
+        "applied": false,
+        "proven": proven,
+        "reason": reason,
+        "edits": offer.edits.iter().map(|e| json!({
+            "byte_offset": e.span.start,
+            "byte_length": e.span.end - e.span.start,
+            "replacement": e.replacement,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn plain_finding(l: &Located) -> Value {
     let f = &l.finding;
     json!({
         "rule": f.rule,

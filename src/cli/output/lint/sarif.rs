@@ -237,6 +237,9 @@ fn result(l: &Located) -> Value {
         "partialFingerprints".into(),
         json!({ FINGERPRINT_KEY: l.fingerprint() }),
     );
+    if let Some(offer) = &f.fix {
+        r.insert("fixes".into(), json!([fix(offer, &uri)]));
+    }
     let mut properties = Map::new();
     if let Some(help) = &f.help {
         properties.insert("help".into(), json!(help));
@@ -256,6 +259,29 @@ fn result(l: &Located) -> Value {
         r.insert("properties".into(), Value::Object(properties));
     }
     Value::Object(r)
+}
+
+/// A fix `lint --fix` offered and did not apply (SARIF 2.1.0 §3.55): byte replacements in the
+/// finding's file, its description saying why it was not applied.
+fn fix(offer: &rolecall::lint::fix::Offer, uri: &str) -> Value {
+    use rolecall::lint::fix::Proof;
+    let why = match &offer.proof {
+        Proof::Refused(why) => format!(" (not applied: {why})"),
+        Proof::Proven => String::new(),
+    };
+    json!({
+        "description": { "text": format!("{}{why}", offer.description) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri },
+            "replacements": offer.edits.iter().map(|e| json!({
+                "deletedRegion": {
+                    "byteOffset": e.span.start,
+                    "byteLength": e.span.end - e.span.start,
+                },
+                "insertedContent": { "text": e.replacement },
+            })).collect::<Vec<_>>(),
+        }],
+    })
 }
 
 fn region(line: usize, column: usize, end_line: usize, end_column: usize) -> Value {

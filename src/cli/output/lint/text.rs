@@ -8,6 +8,17 @@ use rolecall::lint::Severity;
 use super::Located;
 use crate::cli::diag::{Diag, IndexedSource};
 
+/// A fix `--fix` offered and did not apply, and why.
+fn fix_line(offer: &rolecall::lint::fix::Offer) -> String {
+    use rolecall::lint::fix::Proof;
+    let why = match (&offer.proof, offer.auto) {
+        (Proof::Refused(why), _) => format!("not applied: {why}"),
+        (Proof::Proven, false) => "not applied: this rule's fixes are only suggested".into(),
+        (Proof::Proven, true) => "proven, not applied".into(),
+    };
+    format!("suggested fix: {} ({why})", offer.description)
+}
+
 pub fn render(located: &[Located], baselined: usize) -> String {
     let mut out = String::new();
     for l in located {
@@ -41,6 +52,9 @@ pub fn render(located: &[Located], baselined: usize) -> String {
             d = d.help(help.clone());
         }
         out.push_str(&d.render_for(&std::io::stdout()));
+        if let Some(offer) = &f.fix {
+            let _ = writeln!(out, "  {}", fix_line(offer));
+        }
         // Printed after the diagnostic, unwrapped, so it can be copied as it is.
         if let Some(w) = &f.witness {
             let claims = serde_json::to_string(&w.claims).unwrap_or_default();
