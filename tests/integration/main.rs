@@ -34,6 +34,8 @@ mod discovery;
 mod docs;
 /// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
 mod html;
+/// `lint --format html`'s `who` summary per role: as `rolecall who`, replayable, refusals shown.
+mod html_who;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
 mod lint;
 /// `lint --format github|bitbucket`: workflow commands and Code Insights payloads.
