@@ -7,7 +7,7 @@ use rolecall::json::{self, JsonError, LineIndex};
 use rolecall::policy::{Policy, PolicyError};
 use serde_json::{Map, Value};
 
-use rolecall::source::{self, SelectError};
+use rolecall::source::{self, Document, LoadError, SelectError};
 
 use super::diag::{Diag, IndexedSource};
 use super::input;
@@ -37,42 +37,30 @@ pub const MAX_ERRORS_SHOWN: usize = 20;
 /// The trust policy `check` decides on: from any file `lint` reads, the role `resource` names
 /// (or the file's only one).
 pub fn policy(path: &Path, resource: Option<&str>) -> Result<LoadedPolicy, Vec<Diag>> {
-    let (name, src) = if source::is_terraform(path) {
-        // A `.tf` file is read with its whole module directory (variables, locals and data
-        // sources live in sibling files).
-        let name = source::display_name(path);
-        (
-            name,
-            source::read_terraform(&source::terraform_module_of(path)),
-        )
-    } else {
-        let file = source::read_file(path).map_err(|e| vec![Diag::from_source_error(&e)])?;
-        let name = file.name.clone();
-        let src = source::open(Arc::clone(&file), true).map_err(|skip| {
-            vec![Diag::error(
-                "rolecall::no-trust-policy",
-                format!("{name}: {skip}"),
-            )]
-        })?;
-        (name, src)
-    };
-    let (mut documents, errors) = src.documents();
-    if !errors.is_empty() {
-        return Err(errors.iter().map(Diag::from_source_error).collect());
+    let doc = source::load_role(path, resource).map_err(|e| load_error(&e))?;
+    located(doc)
+}
+
+/// Diagnostics for a path that gave no document.
+pub fn load_error(e: &LoadError) -> Vec<Diag> {
+    match e {
+        LoadError::Source(errors) => errors.iter().map(Diag::from_source_error).collect(),
+        LoadError::Skipped { .. } => vec![Diag::error("rolecall::no-trust-policy", e.to_string())],
+        LoadError::Select(s) => {
+            let code = match s {
+                SelectError::Empty { .. } => "rolecall::no-trust-policy",
+                SelectError::Several { .. } => "rolecall::several-roles",
+                SelectError::NotFound { .. } => "rolecall::unknown-resource",
+            };
+            vec![Diag::error(code, s.to_string())]
+        }
     }
-    if source::is_terraform(path) && resource.is_none() {
-        // Without --resource, the roles of the file named, not of its whole module.
-        let named = std::fs::canonicalize(path).ok();
-        documents.retain(|d| std::fs::canonicalize(&d.origin.file.path).ok() == named);
-    }
-    let doc = source::select(&name, documents, resource).map_err(|e| {
-        let code = match e {
-            SelectError::Empty { .. } => "rolecall::no-trust-policy",
-            SelectError::Several { .. } => "rolecall::several-roles",
-            SelectError::NotFound { .. } => "rolecall::unknown-resource",
-        };
-        vec![Diag::error(code, e.to_string())]
-    })?;
+}
+
+/// A document's policy with the text its spans refer to, or its errors and reader problems,
+/// located.
+pub fn located(doc: Document) -> Result<LoadedPolicy, Vec<Diag>> {
+    let name = doc.origin.file.name.clone();
     let (shown, text, lines) = match &doc.embedded {
         Some(e) => (
             format!("{name} ({} decoded)", e.at.pointer),

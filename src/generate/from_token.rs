@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::error::GenerateError;
+use super::from_token_pipelines as pipelines;
 use super::scope::{GitHubContext, GitLabRef, Scope};
 use super::Intent;
 
@@ -28,13 +29,16 @@ impl TokenScope {
 
 const INPUT: &str = "--from-token";
 
-fn claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<&'a str, GenerateError> {
+pub(super) fn claim<'a>(
+    claims: &'a Map<String, Value>,
+    name: &str,
+) -> Result<&'a str, GenerateError> {
     claims.get(name).and_then(Value::as_str).ok_or_else(|| {
         GenerateError::new(INPUT, format!("the token has no `{name}` claim (a string)"))
     })
 }
 
-fn unsupported(provider: &str, scope: TokenScope, why: &str) -> GenerateError {
+pub(super) fn unsupported(provider: &str, scope: TokenScope, why: &str) -> GenerateError {
     GenerateError::new(
         INPUT,
         format!(
@@ -62,11 +66,24 @@ pub fn intent_from_token(
         github(claims, scope, enterprise)?
     } else if issuer == "gitlab.com" {
         gitlab(claims, scope)?
+    } else if issuer == "app.terraform.io" {
+        pipelines::hcp_terraform(claims, scope)?
+    } else if let Some(org_id) = issuer.strip_prefix("oidc.circleci.com/org/") {
+        pipelines::circleci(claims, org_id, scope)?
+    } else if issuer == "agent.buildkite.com" {
+        pipelines::buildkite(claims, scope)?
+    } else if let Some(org) = issuer
+        .strip_suffix(".semaphoreci.com")
+        .filter(|org| !org.is_empty() && !org.contains(['/', '.']))
+    {
+        pipelines::semaphore(claims, org, scope)?
     } else {
         return Err(GenerateError::new(
             INPUT,
             format!(
-                "`{iss}` is not an issuer `--from-token` knows (Bitbucket, GitHub, GitLab.com)"
+                "`{iss}` is not an issuer `--from-token` knows (Bitbucket, GitHub, GitLab.com, \
+                 HCP Terraform, CircleCI, Buildkite, Semaphore); name the provider instead: \
+                 `rolecall policy <provider> --help`"
             ),
         ));
     };

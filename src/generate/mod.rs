@@ -14,6 +14,7 @@ mod cloud;
 mod error;
 mod flags;
 mod from_token;
+mod from_token_pipelines;
 mod git_hosts;
 mod infra;
 mod names;

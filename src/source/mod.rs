@@ -21,6 +21,7 @@ pub mod discover;
 mod document;
 mod found;
 pub mod iam;
+mod load;
 mod read;
 mod select;
 pub mod terraform_hcl;
@@ -32,6 +33,7 @@ pub use adapter::from_read_output;
 pub use discover::{discover, Candidate, Discovery};
 pub use document::{display_name, Document, Embedded, Origin, SourceError, SourceText};
 pub use found::{Found, InlineIgnore, Placeholder, ReadError, ReadOutput, SourceFile};
+pub use load::{documents_of_terraform, documents_of_texts, load_role, named_text, LoadError};
 pub use read::{from_bytes, read_bytes, read_file};
 pub use select::{select, SelectError};
 

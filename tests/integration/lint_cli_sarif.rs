@@ -16,7 +16,7 @@ fn drop_broken_patterns(v: &mut Value) {
     }
 }
 
-fn sarif_validator() -> jsonschema::Validator {
+pub(crate) fn sarif_validator() -> jsonschema::Validator {
     let mut schema: Value =
         serde_json::from_str(&text_of(SARIF_SCHEMA)).expect("the vendored schema is JSON");
     assert_eq!(
@@ -31,7 +31,7 @@ fn sarif_validator() -> jsonschema::Validator {
         .expect("the SARIF schema compiles")
 }
 
-fn assert_valid_sarif(validator: &jsonschema::Validator, doc: &Value, what: &str) {
+pub(crate) fn assert_valid_sarif(validator: &jsonschema::Validator, doc: &Value, what: &str) {
     let errors: Vec<String> = validator
         .iter_errors(doc)
         .map(|e| format!("{e} at {}", e.instance_path()))

@@ -28,6 +28,8 @@ mod corpus;
 mod custom_template;
 /// Diagnostic codes, `--context` validation, and the exit codes the README states.
 mod diagnostics;
+/// `rolecall diff`: exit codes, formats, and `diff --git` over every source format.
+mod diff_cli;
 /// `lint PATH...`: directory walks, skipped files, the run summary, one bad file among many.
 mod discovery;
 /// Generated README text (the rules table) matches the code.
@@ -67,6 +69,8 @@ mod model_corpus;
 mod model_properties;
 /// The Bitbucket Pipe's pipe.sh with a stub curl: the Code Insights payloads it sends.
 mod pipe;
+/// `rolecall policy --from-token` for HCP Terraform, CircleCI, Buildkite and Semaphore tokens.
+mod policy_from_token;
 /// `rolecall policy`: every provider scope in every form, read back, linted, and proven by the model.
 mod policy_gen;
 /// The provider scopes `policy_gen` proves, one per provider scope.

@@ -1,5 +1,6 @@
 //! Renderers. Everything users read is produced here, from the library's data.
 
+pub mod diff;
 pub mod json;
 pub mod lint;
 pub mod text;

@@ -136,7 +136,7 @@ fn annotation(l: &Located, seen: &mut BTreeSet<String>) -> Value {
 }
 
 /// At most `max` characters, ending with `…` when cut.
-fn truncate(s: &str, max: usize) -> String {
+pub fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }
@@ -146,7 +146,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// 64-bit FNV-1a.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     bytes

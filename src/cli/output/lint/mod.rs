@@ -1,10 +1,10 @@
 //! Renderers for `lint`. Every format reads the same [`Located`] findings.
 
-mod bitbucket;
+pub mod bitbucket;
 mod github;
 mod html;
 mod json;
-mod sarif;
+pub mod sarif;
 mod text;
 
 use std::io::{self, Write};
