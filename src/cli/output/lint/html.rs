@@ -13,6 +13,11 @@
 //! tenant-wide (`tenant-wide-subject`, `missing-subject-condition`), one repository
 //! (`any-ref-subject`, `ref-type-wildcard`, `unprotected-ref-trusted`), else one environment or
 //! narrower (no breadth finding). Roles without findings are not in the report.
+//!
+//! **Who** (each role's `rolecall who` summary) is worked out by the lint run
+//! ([`rolecall::lint::LintOptions::who`]) and only rendered here: every way in, in the
+//! provider's terms, with a witness and its `rolecall check` replay, or the model's reason for
+//! not deciding the role exactly.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
