@@ -190,11 +190,18 @@ fn lint_dump(file: &Arc<SourceText>, config: &Config) -> usize {
         file: Arc::clone(file),
         named: true,
     };
-    lint::lint_source(&source, config, &LintOptions { jobs: 1 })
-        .linted
-        .iter()
-        .map(|l| l.findings.len())
-        .sum()
+    lint::lint_source(
+        &source,
+        config,
+        &LintOptions {
+            jobs: 1,
+            who: false,
+        },
+    )
+    .linted
+    .iter()
+    .map(|l| l.findings.len())
+    .sum()
 }
 
 /// Split and parse only: the number of roles whose policy parsed.

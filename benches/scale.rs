@@ -92,11 +92,18 @@ fn source(name: &str, text: String) -> Source {
 }
 
 fn lint_source(s: &Source, jobs: usize) -> usize {
-    lint::lint_source(s, &Config::default(), &LintOptions { jobs })
-        .linted
-        .iter()
-        .map(|l| l.findings.len())
-        .sum()
+    lint::lint_source(
+        s,
+        &Config::default(),
+        &LintOptions {
+            jobs,
+            ..LintOptions::default()
+        },
+    )
+    .linted
+    .iter()
+    .map(|l| l.findings.len())
+    .sum()
 }
 
 /// Peak resident memory of this process so far (Linux `VmHWM`), in MiB.

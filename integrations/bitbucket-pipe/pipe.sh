@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The rolecall Bitbucket Pipe: lint the IAM role trust policies under PATHS, print the
 # findings in the step's log and, inside Pipelines, post them as a Code Insights report with
-# one annotation per finding. Exits with rolecall's code: 0 clean, 1 findings at or above
-# FAIL_ON, 2 an error (the report is not posted then).
+# one annotation per finding. With a diff base (DIFF_BASE, by default the pull request's
+# destination commit) it also runs `rolecall diff --git BASE PATHS`: does the change let anyone
+# new assume a role? Its answer, with a witness token for each new way in, goes to the log and
+# to a second report. Exits 0 clean, 1 findings at or above FAIL_ON or new access, 2 an error
+# (no report is posted then).
 #
-# Variables (pipe.yml lists them): PATHS, FAIL_ON, CONFIG, BASELINE, REPORT, DEBUG.
+# Variables (pipe.yml lists them): PATHS, FAIL_ON, CONFIG, BASELINE, DIFF_BASE, REPORT, DEBUG.
 # Not for users: ROLECALL (the binary, default `rolecall` on PATH) and ROLECALL_PROXY (the
 # Pipelines proxy, which authenticates calls to api.bitbucket.org so the pipe needs no token).
 set -euo pipefail
@@ -15,10 +18,15 @@ CONFIG=${CONFIG:-}
 BASELINE=${BASELINE:-}
 REPORT=${REPORT:-true}
 DEBUG=${DEBUG:-false}
+# Empty: the pull request's destination commit in a pull-request pipeline, else no diff.
+# `none` turns the diff off.
+DIFF_BASE=${DIFF_BASE:-${BITBUCKET_PR_DESTINATION_COMMIT:-}}
+[ "$DIFF_BASE" != none ] || DIFF_BASE=
 ROLECALL=${ROLECALL:-rolecall}
 # A pipe runs in its own container: the proxy is on the Docker host, not on localhost.
 PROXY=${ROLECALL_PROXY:-http://host.docker.internal:29418}
 REPORT_ID=rolecall
+DIFF_REPORT_ID=rolecall-diff
 # Bitbucket keeps at most 1000 annotations per report and takes 100 per request.
 MAX_ANNOTATIONS=1000
 BATCH=100
@@ -50,27 +58,40 @@ if [ "$status" -ge 2 ]; then
   fail "rolecall lint exited $status; no report was posted"
 fi
 
-if [ "$REPORT" = true ]; then
-  for v in BITBUCKET_WORKSPACE BITBUCKET_REPO_SLUG BITBUCKET_COMMIT; do
-    [ -n "${!v:-}" ] || fail "REPORT needs $v, which Bitbucket Pipelines sets (set REPORT: 'false' elsewhere)"
-  done
-  insights=$(mktemp)
-  trap 'rm -f "$insights"' EXIT
-  "$ROLECALL" lint "${args[@]}" --format bitbucket >"$insights" || [ $? -eq 1 ] ||
-    fail "rolecall lint --format bitbucket failed"
-  url="http://api.bitbucket.org/2.0/repositories/${BITBUCKET_WORKSPACE}/${BITBUCKET_REPO_SLUG}/commit/${BITBUCKET_COMMIT}/reports/${REPORT_ID}"
-  send() { # METHOD URL, body on stdin
-    curl --silent --show-error --fail-with-body \
-      --proxy "$PROXY" \
-      --request "$1" "$2" \
-      --header 'Content-Type: application/json' \
-      --data-binary @- >/dev/null
-  }
+# git refuses a repository owned by another user (the pipe's container runs as root on the
+# clone); trust this one for rolecall's git calls only, without writing any git config.
+git_env=(GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory "GIT_CONFIG_VALUE_0=$PWD")
+diff_status=0
+if [ -n "$DIFF_BASE" ]; then
+  # Pipelines clones 50 commits deep by default: fetch the base when the clone lacks it.
+  if ! env "${git_env[@]}" git cat-file -e "$DIFF_BASE^{commit}" 2>/dev/null; then
+    env "${git_env[@]}" git fetch --quiet --depth=1 origin "$DIFF_BASE" 2>/dev/null ||
+      fail "DIFF_BASE '$DIFF_BASE' is not a commit of this clone and cannot be fetched (set \`clone: depth: full\` on the step)"
+  fi
+  echo "rolecall diff --git $DIFF_BASE: does this change let anyone new assume a role?"
+  env "${git_env[@]}" "$ROLECALL" diff --git "$DIFF_BASE" "${paths[@]}" --format text || diff_status=$?
+  if [ "$diff_status" -ge 2 ]; then
+    fail "rolecall diff exited $diff_status; no report was posted"
+  fi
+fi
+
+send() { # METHOD URL, body on stdin
+  curl --silent --show-error --fail-with-body \
+    --proxy "$PROXY" \
+    --request "$1" "$2" \
+    --header 'Content-Type: application/json' \
+    --data-binary @- >/dev/null
+}
+
+# post ID FILE: FILE is a `--format bitbucket` payload ({report, annotations}).
+post() {
+  local id=$1 insights=$2 url total
+  url="http://api.bitbucket.org/2.0/repositories/${BITBUCKET_WORKSPACE}/${BITBUCKET_REPO_SLUG}/commit/${BITBUCKET_COMMIT}/reports/${id}"
   # Create or replace the report: this also drops the annotations of an earlier run.
-  jq -c '.report' "$insights" | send PUT "$url" || fail "posting the Code Insights report failed"
+  jq -c '.report' "$insights" | send PUT "$url" || fail "posting the Code Insights report '$id' failed"
   total=$(jq '.annotations | length' "$insights")
   if [ "$total" -gt "$MAX_ANNOTATIONS" ]; then
-    echo "rolecall pipe: $total findings; the report keeps the $MAX_ANNOTATIONS most severe (Bitbucket's limit)"
+    echo "rolecall pipe: $total annotations; the report '$id' keeps the $MAX_ANNOTATIONS most severe (Bitbucket's limit)"
   fi
   # Most severe first (the sort is stable, so file order within a severity), then batches.
   jq -c --argjson max "$MAX_ANNOTATIONS" --argjson n "$BATCH" '
@@ -79,8 +100,25 @@ if [ "$REPORT" = true ]; then
       | range(0; $a | length; $n) | $a[.:(. + $n)]' "$insights" |
     while read -r batch; do
       printf '%s' "$batch" | send POST "$url/annotations" || exit 1
-    done || fail "posting the annotations failed"
-  echo "rolecall pipe: posted the Code Insights report '$REPORT_ID' with $((total < MAX_ANNOTATIONS ? total : MAX_ANNOTATIONS)) annotation(s)"
+    done || fail "posting the annotations of '$id' failed"
+  echo "rolecall pipe: posted the Code Insights report '$id' with $((total < MAX_ANNOTATIONS ? total : MAX_ANNOTATIONS)) annotation(s)"
+}
+
+if [ "$REPORT" = true ]; then
+  for v in BITBUCKET_WORKSPACE BITBUCKET_REPO_SLUG BITBUCKET_COMMIT; do
+    [ -n "${!v:-}" ] || fail "REPORT needs $v, which Bitbucket Pipelines sets (set REPORT: 'false' elsewhere)"
+  done
+  insights=$(mktemp)
+  diff_insights=$(mktemp)
+  trap 'rm -f "$insights" "$diff_insights"' EXIT
+  "$ROLECALL" lint "${args[@]}" --format bitbucket >"$insights" || [ $? -eq 1 ] ||
+    fail "rolecall lint --format bitbucket failed"
+  post "$REPORT_ID" "$insights"
+  if [ -n "$DIFF_BASE" ]; then
+    env "${git_env[@]}" "$ROLECALL" diff --git "$DIFF_BASE" "${paths[@]}" --format bitbucket >"$diff_insights" ||
+      [ $? -eq 1 ] || fail "rolecall diff --format bitbucket failed"
+    post "$DIFF_REPORT_ID" "$diff_insights"
+  fi
 fi
 
 if [ "$status" -eq 0 ]; then
@@ -88,4 +126,11 @@ if [ "$status" -eq 0 ]; then
 else
   echo "✖ rolecall: findings at or above $FAIL_ON (exit $status)"
 fi
-exit "$status"
+if [ -n "$DIFF_BASE" ]; then
+  if [ "$diff_status" -eq 0 ]; then
+    echo "✔ rolecall diff: no new access since $DIFF_BASE"
+  else
+    echo "✖ rolecall diff: new access since $DIFF_BASE (the witnesses are above)"
+  fi
+fi
+[ "$status" -eq 0 ] && [ "$diff_status" -eq 0 ] || exit 1

@@ -94,11 +94,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(k) => k,
         Err(d) => return fail(&[d]),
     };
-    let options = args
-        .jobs
-        .map_or_else(LintOptions::default, |j| LintOptions {
-            jobs: usize::from(j),
-        });
+    let mut options = LintOptions::default();
+    if let Some(j) = args.jobs {
+        options.jobs = usize::from(j);
+    }
+    // The HTML report shows each role's `who` summary next to its findings.
+    options.who = args.format == LintFormat::Html;
     let (mut run, fixed) = if args.fix {
         let mode = if args.dry_run {
             FixMode::DryRun

@@ -73,27 +73,11 @@ fn text(name: &str, who: &model::Who) -> String {
     }
     let mut s = format!("{name} admits:\n");
     for l in &who.lines {
-        s.push_str(&format!("- {}: {}", l.provider, l.summary));
-        for (field, values) in &l.constrained {
-            if !l.summary.contains(&format!("`{}`", values_text(values))) {
-                s.push_str(&format!("; {field} {}", values_text(values)));
-            }
-        }
-        if l.address_limited {
-            s.push_str("; from listed source addresses only");
-        }
+        s.push_str(&format!("- {}", l.describe()));
         s.push('\n');
         s.push_str(&format!("  witness: {}\n", witness_line(&l.witness)));
     }
     s
-}
-
-fn values_text(values: &[Option<String>]) -> String {
-    values
-        .iter()
-        .map(|v| v.clone().unwrap_or_else(|| "(absent)".into()))
-        .collect::<Vec<_>>()
-        .join("|")
 }
 
 /// One line: the claims and source address, and the caller.

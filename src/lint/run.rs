@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::model::{RoleWho, WhoCache};
 use crate::policy::Loc;
 use crate::source::{self, iam, Document, Embedded, Origin, Placeholder, Source, SourceError};
 
@@ -16,6 +17,11 @@ use super::{invalid, lint, Config, Finding, Severity, INVALID_POLICY};
 pub struct LintOptions {
     /// Threads that lint the roles of a listing or account dump.
     pub jobs: usize,
+    /// Also work out what each document with findings admits ([`Linted::who`]), for a report
+    /// that shows it next to the findings. Done here, on the lint's threads, because the
+    /// policy is dropped once its document is linted; once per distinct policy of the run
+    /// ([`WhoCache`]).
+    pub who: bool,
 }
 
 impl Default for LintOptions {
@@ -23,6 +29,7 @@ impl Default for LintOptions {
     fn default() -> Self {
         LintOptions {
             jobs: std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            who: false,
         }
     }
 }
@@ -37,6 +44,8 @@ pub struct Linted {
     pub placeholders: Vec<Placeholder>,
     /// Sorted by location; never empty.
     pub findings: Vec<Finding>,
+    /// What the policy admits, when [`LintOptions::who`] asked for it and the policy is valid.
+    pub who: Option<Arc<RoleWho>>,
 }
 
 /// What linting one source found.
@@ -89,6 +98,11 @@ impl LintRun {
 /// [`Origin::key`]), and the document's inline ignores, which apply to an invalid document's
 /// findings too. `None` when nothing remains.
 pub fn lint_document(doc: Document, config: &Config) -> Option<Linted> {
+    lint_one(doc, config, None)
+}
+
+/// [`lint_document`], and with `who` what the policy admits when it has findings.
+fn lint_one(doc: Document, config: &Config, who: Option<&WhoCache>) -> Option<Linted> {
     let key = doc.origin.key();
     let mut findings = match &doc.policy {
         Ok(policy) => lint(policy, config, &key),
@@ -135,11 +149,16 @@ pub fn lint_document(doc: Document, config: &Config) -> Option<Linted> {
             }
         }
     }
+    let who = match &doc.policy {
+        Ok(policy) => who.map(|cache| cache.get(policy)),
+        Err(_) => None,
+    };
     Some(Linted {
         origin: doc.origin,
         embedded: doc.embedded.map(Arc::new),
         placeholders: doc.placeholders,
         findings,
+        who,
     })
 }
 
@@ -160,17 +179,27 @@ const ROLES_PER_TASK: usize = 64;
 /// Lint a source. The roles of a big listing or dump are split, parsed and linted on
 /// `options.jobs` threads; the findings come back in file order whatever the number.
 pub fn lint_source(source: &Source, config: &Config, options: &LintOptions) -> SourceReport {
+    let cache = options.who.then(WhoCache::default);
+    lint_source_with(source, config, options, cache.as_ref())
+}
+
+fn lint_source_with(
+    source: &Source,
+    config: &Config,
+    options: &LintOptions,
+    who: Option<&WhoCache>,
+) -> SourceReport {
     let mut report = SourceReport::default();
     if let Source::Iam { file, named } = source {
         match source::iam_layout(file) {
             Ok(iam::Layout::Roles(roles))
                 if options.jobs > 1 && roles.len() >= 2 * ROLES_PER_TASK =>
             {
-                return lint_in_parallel(file, &roles, config, options.jobs);
+                return lint_in_parallel(file, &roles, config, options.jobs, who);
             }
             Ok(layout) => source::for_each_iam_document(file, *named, &layout, |d| {
                 report.policies += 1;
-                report.linted.extend(lint_document(d, config));
+                report.linted.extend(lint_one(d, config, who));
             }),
             Err(e) => report.errors.push(e),
         }
@@ -181,7 +210,7 @@ pub fn lint_source(source: &Source, config: &Config, options: &LintOptions) -> S
     }
     let result = source.for_each_document(|d| {
         report.policies += 1;
-        report.linted.extend(lint_document(d, config));
+        report.linted.extend(lint_one(d, config, who));
     });
     if let Err(e) = result {
         report.errors.push(e);
@@ -196,6 +225,7 @@ fn lint_in_parallel(
     roles: &[iam::RoleText<'_>],
     config: &Config,
     workers: usize,
+    who: Option<&WhoCache>,
 ) -> SourceReport {
     let tasks: Vec<&[iam::RoleText<'_>]> = roles.chunks(ROLES_PER_TASK).collect();
     let next = AtomicUsize::new(0);
@@ -208,7 +238,7 @@ fn lint_in_parallel(
             };
             let out = task
                 .iter()
-                .filter_map(|r| lint_document(source::iam_document(file, iam::role(*r)), config))
+                .filter_map(|r| lint_one(source::iam_document(file, iam::role(*r)), config, who))
                 .collect();
             done.push((i, out));
         }
@@ -251,6 +281,8 @@ fn lint_in_parallel(
 /// one located error; every other file is still linted.
 pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> LintRun {
     let found = source::discover(paths);
+    let cache = options.who.then(WhoCache::default);
+    let who = cache.as_ref();
     let mut run = LintRun {
         errors: found.errors,
         ..LintRun::default()
@@ -264,7 +296,7 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
         let paths: Vec<PathBuf> = terraform.into_iter().map(|c| c.path).collect();
         run.files_read += paths.len();
         let src = source::read_terraform(&paths);
-        let mut report = lint_source(&src, config, options);
+        let mut report = lint_source_with(&src, config, options, who);
         // A `.tf` file that holds no role and no error (a bucket, the providers) is skipped.
         let mut used = std::collections::HashSet::new();
         if let Source::Documents {
@@ -309,7 +341,7 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
                 continue;
             }
         };
-        let mut report = lint_source(&src, config, options);
+        let mut report = lint_source_with(&src, config, options, who);
         if report.policies == 0 && report.errors.is_empty() {
             run.skipped.push(Skipped {
                 name,
@@ -386,7 +418,10 @@ mod tests {
     #[test]
     fn inline_ignores_apply_to_valid_and_invalid_documents() {
         let config = Config::default();
-        let opts = LintOptions { jobs: 1 };
+        let opts = LintOptions {
+            jobs: 1,
+            who: false,
+        };
         let plain = lint_source(
             &source::from_read_output(output(vec![found("Resources.A", BROAD, Vec::new())])),
             &config,

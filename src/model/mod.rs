@@ -33,11 +33,13 @@ mod diff;
 mod error;
 mod field;
 pub mod identity;
+mod role_who;
 mod space;
 mod who;
 
 pub use diff::{diff, Diff, Way};
 pub use error::ModelError;
+pub use role_who::{role_who, RoleWho, WhoCache};
 pub use space::{Options, Witness};
 pub use who::{who, Who, WhoLine};
 

@@ -1,6 +1,7 @@
 // Opens each `REPORT.html=SCREENSHOT.png` given on the command line in headless Chromium and
-// checks it: rendered within 2 s, severity filtering changes the visible rows, no console
-// error, no request beyond the file itself. Prints "N passed, N failed".
+// checks it: rendered within 2 s, severity filtering changes the visible rows, the first role
+// opens with its findings and its `who` summary, no console error, no request beyond the file
+// itself. Prints "N passed, N failed".
 "use strict";
 const { chromium } = require("playwright-core");
 const fs = require("fs");
@@ -52,6 +53,17 @@ async function check(context, report, screenshot) {
   await page.click("#roles tbody tr.role");
   const mark = await page.textContent("#roles tr.details mark");
   if (!mark || !mark.trim()) fail("the first role's excerpt has no highlighted value");
+  // ... and its `who` summary: the ways in, each with a replay command, or a plain refusal.
+  const who = await page.$eval("#roles tr.details .who", (b) => ({
+    text: b.textContent,
+    lines: b.querySelectorAll("li").length,
+    replays: Array.from(b.querySelectorAll("pre.replay")).map((p) => p.textContent),
+  })).catch(() => null);
+  if (!who) fail("the first role shows no who summary");
+  else if (who.lines === 0 && !/Not decided|No token/.test(who.text)) fail(`empty who summary: ${who.text}`);
+  else if (who.replays.length !== who.lines || who.replays.some((r) => !r.includes("rolecall check ")))
+    fail("a who line has no rolecall check replay command");
+  else console.log(`${path.basename(report)}: first role's who summary has ${who.lines} line(s)`);
   await page.screenshot({ path: screenshot, fullPage: false });
   console.log(`${path.basename(report)}: ${all.length} rows shown of ${total}; screenshot ${screenshot}`);
   await page.close();

@@ -4,7 +4,11 @@ to stdout, as benches/lint.rs's `dump` does: the roles' trust policies are drawn
 every policy of the corpus that parses (corpus/policies/**/*.json and the inline `policy` of
 corpus/eval and corpus/lint cases), half as JSON objects, half URL-encoded as IAM returns them.
 
-    tests/browser/gen_dump.py [N] > dump.json
+    tests/browser/gen_dump.py [N] [--distinct] > dump.json
+
+With --distinct every role's policy gets its own top-level `Id`, so no two policies are the
+same document (the report's `who` summaries are then worked out once per role, not once per
+template: the worst case for an account whose roles share no template).
 """
 import json
 import pathlib
@@ -33,12 +37,16 @@ def policies():
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    args = [a for a in sys.argv[1:] if a != "--distinct"]
+    distinct = "--distinct" in sys.argv[1:]
+    n = int(args[0]) if args else 10_000
     pols = policies()
     roles = []
     for i in range(n):
         name, doc = pols[i % len(pols)]
         role = f"{name[:58]}-{i:05}"
+        if distinct and isinstance(doc, dict):
+            doc = {**doc, "Id": f"role-{i:05}"}
         text = json.dumps(doc)
         roles.append({
             "Path": "/",

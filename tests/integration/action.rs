@@ -2,6 +2,7 @@
 //! the built binary, and `action.yml` wired to it.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -13,20 +14,33 @@ struct StepRun {
     stdout: String,
     outputs: BTreeMap<String, String>,
     sarif: Option<Value>,
+    diff_sarif: Option<Value>,
 }
 
 fn run_step(inputs: &[(&str, &str)]) -> StepRun {
+    run_step_in(repo(), inputs)
+}
+
+/// [`run_step`] in the checkout `checkout`.
+fn run_step_in(checkout: &Path, inputs: &[(&str, &str)]) -> StepRun {
     let dir = tempfile::tempdir().unwrap();
     let outputs = dir.path().join("github_output");
     let sarif = dir.path().join("rolecall.sarif");
+    let diff_sarif = dir.path().join("rolecall-diff.sarif");
     let mut cmd = Command::new("bash");
     cmd.arg(path("integrations/github-action/run.sh"))
-        .current_dir(repo())
+        .current_dir(checkout)
         .env("ROLECALL", env!("CARGO_BIN_EXE_rolecall"))
         .env("GITHUB_OUTPUT", &outputs)
         .env("SARIF", &sarif)
+        .env("DIFF_SARIF", &diff_sarif)
         .env("NO_COLOR", "1");
-    for k in ["INPUT_PATHS", "INPUT_FAIL_ON", "INPUT_CONFIG"] {
+    for k in [
+        "INPUT_PATHS",
+        "INPUT_FAIL_ON",
+        "INPUT_CONFIG",
+        "INPUT_DIFF_BASE",
+    ] {
         cmd.env_remove(k);
     }
     for (k, v) in inputs {
@@ -44,6 +58,9 @@ fn run_step(inputs: &[(&str, &str)]) -> StepRun {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         outputs,
         sarif: std::fs::read_to_string(&sarif)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok()),
+        diff_sarif: std::fs::read_to_string(&diff_sarif)
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok()),
     }
@@ -142,7 +159,7 @@ fn action_yml_runs_this_script_with_its_inputs() {
     let yaml = std::fs::read_to_string(path("action.yml")).unwrap();
     assert_eq!(
         action_inputs(&yaml),
-        ["paths", "fail-on", "config", "sarif-upload"]
+        ["paths", "fail-on", "config", "diff-base", "sarif-upload"]
     );
     for wired in [
         "using: composite",
@@ -151,12 +168,107 @@ fn action_yml_runs_this_script_with_its_inputs() {
         "INPUT_PATHS: ${{ inputs.paths }}",
         "INPUT_FAIL_ON: ${{ inputs.fail-on }}",
         "INPUT_CONFIG: ${{ inputs.config }}",
+        "INPUT_DIFF_BASE: ${{ inputs.diff-base }}",
+        "default: ${{ github.event.pull_request.base.sha }}",
+        "sarif_file: ${{ steps.lint.outputs.diff-sarif }}",
+        "steps.lint.outputs.diff-code != '0'",
         "inputs.sarif-upload == 'true'",
         "github/codeql-action/upload-sarif@",
         "actions/cache@",
     ] {
         assert!(yaml.contains(wired), "action.yml lacks `{wired}`");
     }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A checkout whose base commit holds the seed's `base` policy as `iam/role.json` and whose
+/// HEAD replaces it with `head`; returns the checkout and the base commit.
+fn pull_request(base: &str, head: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let role = dir.path().join("iam/role.json");
+    std::fs::create_dir_all(role.parent().unwrap()).unwrap();
+    let seed = |name: &str| std::fs::read(path(&format!("corpus/policies/seed/{name}"))).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    std::fs::write(&role, seed(base)).unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    let sha = git(dir.path(), &["rev-parse", "HEAD"]);
+    std::fs::write(&role, seed(head)).unwrap();
+    git(dir.path(), &["commit", "-qam", "the change"]);
+    (dir, sha)
+}
+
+#[test]
+fn a_widening_pull_request_records_new_access_with_witness_annotations_and_sarif() {
+    let (checkout, base) = pull_request("policy-environment.json", "policy-repository.json");
+    let run = run_step_in(checkout.path(), &[("INPUT_DIFF_BASE", base.as_str())]);
+    assert_eq!(run.code, 0, "the last step fails the job\n{}", run.stdout);
+    assert_eq!(run.outputs["code"], "0", "lint-clean");
+    assert_eq!(run.outputs["diff-code"], "1");
+    let annotations: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error file=iam/role.json,line=1,title=new access::"))
+        .collect();
+    assert_eq!(annotations.len(), 2, "{}", run.stdout);
+    assert!(
+        annotations.iter().all(|a| a.contains("%0Awitness: {")),
+        "{annotations:?}"
+    );
+    let direct = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(["diff", "--git", &base, ".", "--format", "sarif"])
+        .current_dir(checkout.path())
+        .output()
+        .unwrap();
+    assert_eq!(direct.status.code(), Some(1));
+    let sarif = run.diff_sarif.expect("a diff SARIF file");
+    assert_eq!(
+        sarif,
+        serde_json::from_slice::<Value>(&direct.stdout).unwrap()
+    );
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results.iter().all(|r| r["ruleId"] == "new-access"));
+    assert!(run.outputs["diff-sarif"].ends_with("rolecall-diff.sarif"));
+}
+
+#[test]
+fn no_diff_without_a_base_and_a_narrowing_is_no_new_access() {
+    let (checkout, base) = pull_request("policy-repository.json", "policy-environment.json");
+    let push = run_step_in(checkout.path(), &[("INPUT_DIFF_BASE", "")]);
+    assert_eq!(push.code, 0);
+    assert!(!push.outputs.contains_key("diff-code"));
+    assert!(push.diff_sarif.is_none());
+    let run = run_step_in(checkout.path(), &[("INPUT_DIFF_BASE", base.as_str())]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["diff-code"], "0");
+    assert!(!run.stdout.contains("::error"), "{}", run.stdout);
+    assert!(run.stdout.contains("title=narrowed::"), "{}", run.stdout);
+}
+
+#[test]
+fn a_base_missing_from_the_checkout_fails_the_step() {
+    let (checkout, _) = pull_request("policy-repository.json", "policy-environment.json");
+    let run = run_step_in(
+        checkout.path(),
+        &[(
+            "INPUT_DIFF_BASE",
+            "0000000000000000000000000000000000000001",
+        )],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.outputs["diff-code"], "2");
+    assert!(run.stdout.contains("fetch-depth: 0"), "{}", run.stdout);
 }
 
 /// The `files` regex of `.pre-commit-hooks.yaml`.

@@ -20,7 +20,16 @@ fn subcommands() -> Vec<String> {
         .filter(|n| *n != "help")
         .map(str::to_string)
         .collect();
-    for known in ["check", "lint", "rules", "completions", "man"] {
+    for known in [
+        "check",
+        "lint",
+        "rules",
+        "completions",
+        "man",
+        "who",
+        "diff",
+        "policy",
+    ] {
         assert!(
             names.iter().any(|n| n == known),
             "{known} missing: {names:?}"

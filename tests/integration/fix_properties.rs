@@ -200,7 +200,7 @@ proptest! {
         let done = fix_paths(
             std::slice::from_ref(&path),
             &Config::default(),
-            &FixOptions { lint: LintOptions { jobs: 1 }, mode: FixMode::DryRun },
+            &FixOptions { lint: LintOptions { jobs: 1, ..LintOptions::default() }, mode: FixMode::DryRun },
         );
         prop_assert!(done.run.errors.is_empty(), "{:?}", done.run.errors);
         prop_assert_eq!(std::fs::read_to_string(&path).unwrap(), text.clone(), "dry run wrote");

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::common::{path, repo, rolecall};
 
 /// The page and the JSON object in its `#data` script.
-fn report(args: &[&str]) -> (String, Value) {
+pub fn report(args: &[&str]) -> (String, Value) {
     let run = rolecall(&[&["lint", "--format", "html"], args].concat(), None);
     assert!(run.code <= 1, "{}", run.stderr);
     let open = r#"<script type="application/json" id="data">"#;
@@ -158,7 +158,7 @@ fn the_excerpt_highlights_the_offending_value() {
 }
 
 /// Run a report's replay commands in a scratch directory with `rolecall` on PATH.
-fn replay(cmd: &str) -> (i32, String) {
+pub fn replay(cmd: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();

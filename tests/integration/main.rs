@@ -46,6 +46,8 @@ mod fix_properties;
 mod fix_snapshots;
 /// `lint --format html`: self-contained, agrees with the JSON report, replayable, escaped.
 mod html;
+/// `lint --format html`'s `who` summary per role: as `rolecall who`, replayable, refusals shown.
+mod html_who;
 /// Runs every lint case under `corpus/lint/` and re-checks every witness with the evaluator.
 mod lint;
 /// `lint --format github|bitbucket`: workflow commands and Code Insights payloads.

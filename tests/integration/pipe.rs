@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{path, repo, rolecall};
+use crate::common::{path, repo, rolecall, Run};
 
 /// A stub `curl`: writes its arguments, one a line, to `$STUB_LOG/N.args` and its stdin to
 /// `$STUB_LOG/N.body`, N counting from 0.
@@ -47,6 +47,11 @@ struct PipeRun {
 }
 
 fn run_pipe(vars: &[(&str, &str)]) -> PipeRun {
+    run_pipe_in(repo(), vars)
+}
+
+/// [`run_pipe`] in the clone directory `clone`.
+fn run_pipe_in(clone: &Path, vars: &[(&str, &str)]) -> PipeRun {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("bin");
     let log = dir.path().join("log");
@@ -61,7 +66,7 @@ fn run_pipe(vars: &[(&str, &str)]) -> PipeRun {
     );
     let mut cmd = Command::new("bash");
     cmd.arg(path("integrations/bitbucket-pipe/pipe.sh"))
-        .current_dir(repo())
+        .current_dir(clone)
         .env("PATH", path_var)
         .env("STUB_LOG", &log)
         .env("NO_COLOR", "1")
@@ -70,7 +75,16 @@ fn run_pipe(vars: &[(&str, &str)]) -> PipeRun {
         .env("BITBUCKET_COMMIT", "0123abcd")
         .env_remove("ROLECALL")
         .env_remove("ROLECALL_PROXY");
-    for k in ["PATHS", "FAIL_ON", "CONFIG", "BASELINE", "REPORT", "DEBUG"] {
+    for k in [
+        "PATHS",
+        "FAIL_ON",
+        "CONFIG",
+        "BASELINE",
+        "DIFF_BASE",
+        "REPORT",
+        "DEBUG",
+        "BITBUCKET_PR_DESTINATION_COMMIT",
+    ] {
         cmd.env_remove(k);
     }
     for (k, v) in vars {
@@ -256,5 +270,188 @@ fn annotations_go_100_a_request_and_at_most_1000() {
     let sent: Vec<&Value> = batches.into_iter().flatten().collect();
     let want: Vec<&Value> = all.iter().take(1000).collect();
     assert_eq!(sent, want);
-    assert!(run.stdout.contains("1100 findings"), "{}", run.stdout);
+    assert!(run.stdout.contains("1100 annotations"), "{}", run.stdout);
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A clone whose destination commit holds the seed's `base` policy as `iam/role.json` and
+/// whose HEAD commit replaces it with `head`; returns the clone and the destination commit.
+fn pull_request(base: &str, head: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let role = dir.path().join("iam/role.json");
+    std::fs::create_dir_all(role.parent().unwrap()).unwrap();
+    let seed = |name: &str| std::fs::read(path(&format!("corpus/policies/seed/{name}"))).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    std::fs::write(&role, seed(base)).unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "destination"]);
+    let destination = git(dir.path(), &["rev-parse", "HEAD"]);
+    std::fs::write(&role, seed(head)).unwrap();
+    git(dir.path(), &["commit", "-qam", "the change"]);
+    (dir, destination)
+}
+
+/// `rolecall` in `dir`, as the pipe runs it there.
+fn rolecall_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_pull_request_that_widens_a_role_fails_with_the_witness_and_a_diff_report() {
+    // The environment-only role becomes the repository-wide one: lint-clean, but wider.
+    let (clone, destination) = pull_request("policy-environment.json", "policy-repository.json");
+    let run = run_pipe_in(
+        clone.path(),
+        &[("BITBUCKET_PR_DESTINATION_COMMIT", destination.as_str())],
+    );
+    assert_eq!(
+        run.code, 1,
+        "new access fails the step\n{}{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stdout.contains("✔ rolecall: no finding"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("iam/role.json (modified"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("    witness: {\"aud\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("✖ rolecall diff: new access since {destination}")),
+        "{}",
+        run.stdout
+    );
+    // The lint report (no annotation), then the diff report and its annotations.
+    assert_eq!(run.requests.len(), 3, "{}", run.stderr);
+    let diff_url = format!("{REPORT_URL}-diff");
+    let direct = rolecall_in(
+        clone.path(),
+        &["diff", "--git", &destination, ".", "--format", "bitbucket"],
+    );
+    assert_eq!(direct.code, 1, "{}", direct.stderr);
+    let expected: Value = serde_json::from_str(&direct.stdout).unwrap();
+    let (report, annotations) = (&run.requests[1], &run.requests[2]);
+    assert_eq!(report.method(), "PUT");
+    assert_eq!(report.url(), diff_url);
+    assert_eq!(report.body, expected["report"]);
+    assert_eq!(report.body["result"], "FAILED");
+    assert_eq!(annotations.url(), format!("{diff_url}/annotations"));
+    assert_eq!(annotations.body, expected["annotations"]);
+    let sent = annotations.body.as_array().unwrap();
+    assert_eq!(sent.len(), 2, "two new ways in");
+    for a in sent {
+        assert_eq!(a["severity"], "HIGH");
+        assert_eq!(a["path"], "iam/role.json");
+        assert!(a["details"].as_str().unwrap().contains("Witness"), "{a}");
+    }
+}
+
+#[test]
+fn a_narrowing_pull_request_passes_and_diff_base_none_turns_the_diff_off() {
+    let (clone, destination) = pull_request("policy-repository.json", "policy-environment.json");
+    let pr = [("BITBUCKET_PR_DESTINATION_COMMIT", destination.as_str())];
+    let run = run_pipe_in(clone.path(), &pr);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("✔ rolecall diff: no new access"),
+        "{}",
+        run.stdout
+    );
+    let diff: Vec<&Request> = run
+        .requests
+        .iter()
+        .filter(|r| r.url().contains("/reports/rolecall-diff"))
+        .collect();
+    assert_eq!(diff[0].body["result"], "PASSED");
+    // The narrowing is an informational annotation.
+    assert_eq!(diff[1].body[0]["severity"], "LOW");
+    let off = run_pipe_in(clone.path(), &[pr[0], ("DIFF_BASE", "none")]);
+    assert_eq!(off.code, 0);
+    assert_eq!(off.requests.len(), 1, "the lint report only");
+    assert!(!off.stdout.contains("rolecall diff"), "{}", off.stdout);
+    // An explicit DIFF_BASE works outside pull requests too, and without REPORT.
+    let explicit = run_pipe_in(
+        clone.path(),
+        &[("DIFF_BASE", "HEAD~1"), ("REPORT", "false")],
+    );
+    assert_eq!(explicit.code, 0, "{}", explicit.stderr);
+    assert!(explicit.requests.is_empty());
+    assert!(
+        explicit.stdout.contains("no new access since HEAD~1"),
+        "{}",
+        explicit.stdout
+    );
+}
+
+#[test]
+fn a_diff_base_missing_from_the_clone_is_an_error_that_posts_nothing() {
+    let (clone, _) = pull_request("policy-repository.json", "policy-environment.json");
+    let run = run_pipe_in(
+        clone.path(),
+        &[("DIFF_BASE", "0000000000000000000000000000000000000001")],
+    );
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.requests.is_empty());
+    assert!(run.stderr.contains("clone: depth: full"), "{}", run.stderr);
+}
+
+#[test]
+fn pipe_yml_lists_exactly_the_variables_pipe_sh_reads() {
+    let yml = std::fs::read_to_string(path("integrations/bitbucket-pipe/pipe.yml")).unwrap();
+    let listed: Vec<&str> = yml
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- name: "))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "PATHS",
+            "FAIL_ON",
+            "CONFIG",
+            "BASELINE",
+            "DIFF_BASE",
+            "REPORT",
+            "DEBUG"
+        ]
+    );
+    let script = std::fs::read_to_string(path("integrations/bitbucket-pipe/pipe.sh")).unwrap();
+    for v in &listed {
+        assert!(
+            script.contains(&format!("{v}=${{{v}:-")),
+            "pipe.sh does not read {v}"
+        );
+    }
+    assert!(script.contains(&format!(
+        "Variables (pipe.yml lists them): {}.",
+        listed.join(", ")
+    )));
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rolecall::json::{LineIndex, Span};
 use rolecall::lint::{Finding, Linted};
+use rolecall::model::RoleWho;
 use rolecall::policy::Loc;
 use rolecall::source::{Embedded, SourceError};
 
@@ -44,6 +45,9 @@ pub struct Located {
     /// Related locations: span in `source`, label, and (line, column, end line, end column)
     /// in the file (the encoded string's, for a URL-encoded policy).
     pub related: Vec<(Span, String, [usize; 4])>,
+    /// What the finding's policy admits, when the lint was asked for it (shared by the
+    /// findings of one document).
+    pub who: Option<Arc<RoleWho>>,
 }
 
 /// A URL-encoded policy's decoded text, shared by the findings in it.
@@ -71,7 +75,7 @@ impl Located {
             // The findings of a URL-encoded policy share one copy of its decoded text.
             let embedded = l.embedded.as_deref().map(EmbeddedSource::new);
             for f in l.findings {
-                out.push(Located::new(
+                let mut located = Located::new(
                     &l.origin.file.name,
                     &l.origin.file.text,
                     &l.origin.file.lines,
@@ -79,7 +83,9 @@ impl Located {
                     &l.origin.labels,
                     embedded.as_ref(),
                     f,
-                ));
+                );
+                located.who = l.who.clone();
+                out.push(located);
             }
         }
         out
@@ -144,6 +150,7 @@ impl Located {
             source,
             source_name,
             related,
+            who: None,
         }
     }
 

@@ -43,9 +43,41 @@
     });
     return list;
   }
+  // The role's `who` summary (html.rs's `who`): each way in, with a witness that replays.
+  function whoBox(r) {
+    const box = el("div", "who");
+    box.appendChild(el("p", "", "Who can assume it (rolecall who):"));
+    if (r.w.x !== undefined) {
+      box.className = "who refused";
+      box.appendChild(el("p", "", "Not decided: " + T[r.w.x] +
+        ". The findings below still hold; the model answers exactly or not at all."));
+      return box;
+    }
+    if (r.w.l.length === 0) {
+      box.appendChild(el("p", "", "No token of any provider, as rolecall who models them, can assume this role." +
+        (r.k.some(function (f) { return f.w; }) ? " A finding below has a witness outside that model." : "")));
+      return box;
+    }
+    const list = el("ul");
+    const check = "rolecall check " + shellWord(r.f) + (r.a ? " --resource " + shellWord(r.n) : "");
+    r.w.l.forEach(function (l) {
+      const li = el("li");
+      li.appendChild(el("span", "", T[l.t]));
+      const more = el("details");
+      more.appendChild(el("summary", "muted", "witness and replay"));
+      more.appendChild(el("pre", "claims", T[l.c]));
+      more.appendChild(el("pre", "replay", "printf '%s' " + shellWord(T[l.c]) + " > witness.json\n" +
+        check + " --claims witness.json " + T[l.a]));
+      li.appendChild(more);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    return box;
+  }
   function details(r) {
     const td = el("td");
     td.colSpan = 6;
+    if (r.w) td.appendChild(whoBox(r));
     r.k.forEach(function (f) {
       const box = el("div", "finding s" + f.s);
       const h = el("p");
