@@ -14,7 +14,9 @@
 //! sources (`statement`, and in it `principals`, `not_principals` and `condition`, are
 //! blocks), `variable` defaults (literal values, as Terraform reads them), `locals`, and
 //! `module` calls (`source` and `version` literal). `dynamic` blocks are written as `dynamic`
-//! blocks. Other block types and resources are left out, as the native reader ignores them.
+//! blocks. A role's `"//": "rolecall:ignore <id> -- <reason>"` comment property is the JSON
+//! form of the native `# rolecall:ignore` comment above the block (see `ignores`). Other block
+//! types and resources are left out, as the native reader ignores them.
 
 mod restore;
 mod strings;
@@ -269,12 +271,42 @@ impl Writer<'_> {
         let at = labels
             .last()
             .map_or_else(|| key.clone(), |(_, s)| s.clone());
+        if schema == Schema::Role {
+            self.ignore_comments(node);
+        }
         self.syn(block, at.clone());
         for (l, s) in labels.iter() {
             self.syn(" ", s.clone());
             self.syn(&quote_literal(l), s.clone());
         }
         self.block_body(node, schema)
+    }
+
+    /// A role's `"//"` comments that are suppressions (`"//": "rolecall:ignore <id> --
+    /// <reason>"`, or a list of them), written as the native comment lines above the block
+    /// that the HCL reader reads as inline ignores, each standing for its JSON string.
+    fn ignore_comments(&mut self, body: &Node<'_>) {
+        for m in body.as_object().unwrap_or_default() {
+            if m.key != "//" {
+                continue;
+            }
+            let strings = match &m.value.kind {
+                Kind::Array(items) => items.iter().collect(),
+                _ => vec![&m.value],
+            };
+            for c in strings {
+                let Some(text) = c.as_str().map(str::trim) else {
+                    continue;
+                };
+                if text.starts_with("rolecall:ignore") {
+                    let line: String = text
+                        .chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    self.syn(&format!("# {line}\n"), c.span.clone());
+                }
+            }
+        }
     }
 
     /// ` {`, the body's properties, `}` (the braces stand for the JSON object's).
