@@ -94,12 +94,26 @@ fn sarif_of_a_run_with_only_a_bad_file_still_reports_it() {
         "bad.json",
         "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n}\n",
     );
+    // A dangling symlink has no line: its result is placed on the file's first line.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("gone.json"), dir.path().join("link.json")).unwrap();
     let r = lint_dir(&dir, "sarif");
     let doc = json_of(&r);
     assert_valid_sarif(&sarif_validator(), &doc, "only bad");
     let results = doc["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 1);
-    assert_eq!(results[0]["ruleId"], "file-error");
+    assert_eq!(results.len(), if cfg!(unix) { 2 } else { 1 });
+    assert!(results.iter().all(|r| r["ruleId"] == "file-error"));
+    #[cfg(unix)]
+    {
+        let link = results
+            .iter()
+            .find(|r| r["properties"]["code"] == "dangling-symlink")
+            .unwrap();
+        assert_eq!(
+            link["locations"][0]["physicalLocation"]["region"]["startLine"],
+            1
+        );
+    }
 }
 
 #[test]

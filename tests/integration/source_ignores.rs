@@ -190,3 +190,45 @@ fn an_hcl_ignore_of_an_unknown_id_is_an_error_and_a_problem_code_is_accepted() {
     assert_eq!(report["errors"][0]["code"], "unknown-rule", "{report}");
     assert_eq!(rules(&report), ["unexpanded-statement"]);
 }
+
+#[test]
+fn a_tf_json_role_ignores_with_a_comment_property() {
+    let dir = tempfile::tempdir().unwrap();
+    let role = |comment: &str| {
+        format!(
+            r#"{{"resource": {{"aws_iam_role": {{"pinned": {{
+  "//": {comment},
+  "assume_role_policy": "${{jsonencode({{Version = \"2012-10-17\", Statement = [{{Effect = \"Allow\", Principal = {{Federated = \"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\"}}, Action = \"sts:AssumeRoleWithWebIdentity\", Condition = {{StringEquals = {{\"token.actions.githubusercontent.com:aud\" = \"sts.amazonaws.com\", \"token.actions.githubusercontent.com:sub\" = \"repo:acme/app:ref:refs/heads/main\"}}}}}}]}})}}"
+}}}}}}}}
+"#
+        )
+    };
+    let plain = dir.path().join("plain.tf.json");
+    std::fs::write(&plain, role("\"an ordinary comment\"")).unwrap();
+    let (r, report) = lint_json(&[plain.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(rules(&report), ["mutable-subject-name"]);
+
+    let ignored = dir.path().join("ignored.tf.json");
+    std::fs::write(
+        &ignored,
+        role("[\"why\", \"rolecall:ignore mutable-subject-name -- our names never change\"]"),
+    )
+    .unwrap();
+    let (r, report) = lint_json(&[ignored.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(rules(&report).is_empty(), "{report}");
+
+    let unreasoned = dir.path().join("unreasoned.tf.json");
+    std::fs::write(
+        &unreasoned,
+        role("\"rolecall:ignore mutable-subject-name\""),
+    )
+    .unwrap();
+    let (r, report) = lint_json(&[unreasoned.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let e = &report["errors"][0];
+    assert_eq!(e["code"], "ignore-without-reason", "{report}");
+    assert_eq!(e["line"], 2, "{report}");
+    assert_eq!(rules(&report), ["mutable-subject-name"]);
+}

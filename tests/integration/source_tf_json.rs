@@ -334,3 +334,31 @@ fn every_truncation_of_the_corpus_file_is_read_without_a_panic_and_spans_stay_in
         }
     }
 }
+
+#[test]
+fn single_byte_mutations_of_the_corpus_file_never_panic_and_spans_stay_inside() {
+    let full = std::fs::read_to_string(common::path(MAIN)).unwrap();
+    let within = |len: usize, s: &std::ops::Range<usize>| s.start <= s.end && s.end <= len;
+    let bytes = full.as_bytes();
+    for at in (0..bytes.len()).step_by(29) {
+        for b in [b'"', b'\\', b'$', b'{', b'}', b'~', b'%', b'\n'] {
+            let mut mutated = bytes.to_vec();
+            mutated[at] = b;
+            let out = read_text(&PathBuf::from("m.tf.json"), mutated);
+            let len = out.files[0].text.len();
+            for e in &out.errors {
+                assert!(within(len, &e.span), "{e:?}");
+            }
+            for f in &out.found {
+                assert!(within(len, &f.span));
+                for p in &f.placeholders {
+                    assert!(within(len, &p.span), "{p:?}");
+                    assert!(!p.text.contains(['*', '?', '$']), "{p:?}");
+                }
+                if let Err(e) = &f.tree {
+                    assert!(within(len, &e.span), "{e:?}");
+                }
+            }
+        }
+    }
+}

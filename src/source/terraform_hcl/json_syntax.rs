@@ -14,12 +14,18 @@
 //! sources (`statement`, and in it `principals`, `not_principals` and `condition`, are
 //! blocks), `variable` defaults (literal values, as Terraform reads them), `locals`, and
 //! `module` calls (`source` and `version` literal). `dynamic` blocks are written as `dynamic`
-//! blocks. Other block types and resources are left out, as the native reader ignores them.
+//! blocks. A role's `"//": "rolecall:ignore <id> -- <reason>"` comment property is the JSON
+//! form of the native `# rolecall:ignore` comment above the block (see `ignores`). Other block
+//! types and resources are left out, as the native reader ignores them.
+
+mod restore;
+mod strings;
 
 use crate::json::{self, Kind, Node, Span};
-use crate::source::{Found, ReadError, ReadOutput};
 
 use super::value::{Seg, Text};
+pub use restore::restore;
+use strings::{close_of, decode, quote_literal, sole_interpolation};
 
 /// A `.tf.json` text written as native HCL.
 pub struct Translated {
@@ -265,12 +271,42 @@ impl Writer<'_> {
         let at = labels
             .last()
             .map_or_else(|| key.clone(), |(_, s)| s.clone());
+        if schema == Schema::Role {
+            self.ignore_comments(node);
+        }
         self.syn(block, at.clone());
         for (l, s) in labels.iter() {
             self.syn(" ", s.clone());
             self.syn(&quote_literal(l), s.clone());
         }
         self.block_body(node, schema)
+    }
+
+    /// A role's `"//"` comments that are suppressions (`"//": "rolecall:ignore <id> --
+    /// <reason>"`, or a list of them), written as the native comment lines above the block
+    /// that the HCL reader reads as inline ignores, each standing for its JSON string.
+    fn ignore_comments(&mut self, body: &Node<'_>) {
+        for m in body.as_object().unwrap_or_default() {
+            if m.key != "//" {
+                continue;
+            }
+            let strings = match &m.value.kind {
+                Kind::Array(items) => items.iter().collect(),
+                _ => vec![&m.value],
+            };
+            for c in strings {
+                let Some(text) = c.as_str().map(str::trim) else {
+                    continue;
+                };
+                if text.starts_with("rolecall:ignore") {
+                    let line: String = text
+                        .chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    self.syn(&format!("# {line}\n"), c.span.clone());
+                }
+            }
+        }
     }
 
     /// ` {`, the body's properties, `}` (the braces stand for the JSON object's).
@@ -472,200 +508,6 @@ fn is_identifier(s: &str) -> bool {
     let mut cs = s.chars();
     cs.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && cs.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-}
-
-/// A native quoted string holding `s` literally.
-fn quote_literal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut cs = s.chars().peekable();
-    while let Some(c) = cs.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if cs.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A JSON string's characters (`span` with its quotes), each with the bytes it is written as.
-fn decode(src: &str, span: &Span) -> Vec<(char, Span)> {
-    let raw = src.get(span.clone()).unwrap_or("");
-    let (inner, base) = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-        Some(r) => (r, span.start + 1),
-        None => (raw, span.start),
-    };
-    let hex = |at: usize| {
-        inner
-            .get(at..at + 4)
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-    };
-    let mut out = Vec::with_capacity(inner.len());
-    let mut j = 0;
-    while let Some(c) = inner.get(j..).and_then(|r| r.chars().next()) {
-        if c != '\\' {
-            out.push((c, base + j..base + j + c.len_utf8()));
-            j += c.len_utf8();
-            continue;
-        }
-        let (decoded, used) = match inner.as_bytes().get(j + 1) {
-            Some(b'u') => {
-                let hi = hex(j + 2).unwrap_or(0xFFFD);
-                let lo = (inner.get(j + 6..j + 8) == Some("\\u"))
-                    .then(|| hex(j + 8))
-                    .flatten()
-                    .filter(|lo| (0xDC00..0xE000).contains(lo));
-                match lo {
-                    Some(lo) if (0xD800..0xDC00).contains(&hi) => {
-                        (0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00), 12)
-                    }
-                    _ => (hi, 6),
-                }
-            }
-            Some(b'b') => (0x08, 2),
-            Some(b'f') => (0x0C, 2),
-            Some(b'n') => (0x0A, 2),
-            Some(b'r') => (0x0D, 2),
-            Some(b't') => (0x09, 2),
-            Some(&b) => (u32::from(b), 2),
-            None => (u32::from('\\'), 1),
-        };
-        let used = used.min(inner.len() - j);
-        out.push((
-            char::from_u32(decoded).unwrap_or('\u{FFFD}'),
-            base + j..base + j + used,
-        ));
-        j += used;
-    }
-    out
-}
-
-/// The characters inside `${ ... }` when the whole template is that one interpolation.
-fn sole_interpolation(cs: &[(char, Span)]) -> Option<std::ops::Range<usize>> {
-    let starts = matches!(cs, [('$', _), ('{', _), ..]);
-    if !starts || close_of(cs, 2) != cs.len() {
-        return None;
-    }
-    let mut inner = 2..cs.len().saturating_sub(1);
-    if cs.get(inner.start).map(|c| c.0) == Some('~') {
-        inner.start += 1;
-    }
-    if inner.end > inner.start && cs.get(inner.end - 1).map(|c| c.0) == Some('~') {
-        inner.end -= 1;
-    }
-    Some(inner)
-}
-
-/// The index after the `}` that closes an interpolation or directive whose body starts at
-/// `start`, skipping brackets and the quoted strings (and their interpolations) inside it;
-/// the end when it is not closed.
-fn close_of(cs: &[(char, Span)], start: usize) -> usize {
-    #[derive(PartialEq)]
-    enum Ctx {
-        Code,
-        Str,
-    }
-    let at = |i: usize| cs.get(i).map(|(c, _)| *c);
-    let mut stack = vec![Ctx::Code];
-    let mut i = start;
-    while let Some(c) = at(i) {
-        if stack.last() == Some(&Ctx::Str) {
-            match c {
-                '\\' => i += 1,
-                '"' => {
-                    stack.pop();
-                }
-                '$' | '%' if at(i + 1) == Some(c) && at(i + 2) == Some('{') => i += 2,
-                '$' | '%' if at(i + 1) == Some('{') => {
-                    stack.push(Ctx::Code);
-                    i += 1;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                '"' => stack.push(Ctx::Str),
-                '{' => stack.push(Ctx::Code),
-                '}' => {
-                    stack.pop();
-                    if stack.is_empty() {
-                        return i + 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        i += 1;
-    }
-    cs.len()
-}
-
-/// Put the JSON text back in the files that were translated, and map every span the reader
-/// reported in them from the native text to the JSON.
-pub fn restore(out: &mut ReadOutput, sources: &[Option<JsonSource>]) {
-    let map = |file: usize| sources.get(file).and_then(Option::as_ref).map(|s| &s.map);
-    for (i, s) in sources.iter().enumerate() {
-        if let (Some(s), Some(f)) = (s, out.files.get_mut(i)) {
-            f.text = std::sync::Arc::clone(&s.text);
-        }
-    }
-    let fix_error = |e: &mut ReadError| {
-        if let Some(m) = map(e.file) {
-            e.span = m.map_span(&e.span);
-        }
-    };
-    for e in &mut out.errors {
-        fix_error(e);
-    }
-    for found in &mut out.found {
-        remap_found(found, map(found.file));
-        if let Err(e) = &mut found.tree {
-            fix_error(e);
-        }
-    }
-}
-
-fn remap_found(found: &mut Found, map: Option<&Text>) {
-    let Some(m) = map else {
-        return;
-    };
-    found.span = m.map_span(&found.span);
-    if let Ok(tree) = &mut found.tree {
-        remap_node(tree, m);
-    }
-    if let Some(before) = &mut found.before {
-        remap_node(before, m);
-    }
-    for p in &mut found.placeholders {
-        p.span = m.map_span(&p.span);
-    }
-    for i in &mut found.ignores {
-        i.span = m.map_span(&i.span);
-    }
-}
-
-fn remap_node(node: &mut Node<'static>, m: &Text) {
-    node.span = m.map_span(&node.span);
-    match &mut node.kind {
-        Kind::Array(items) => items.iter_mut().for_each(|n| remap_node(n, m)),
-        Kind::Object(members) => {
-            for member in members {
-                member.key_span = m.map_span(&member.key_span);
-                remap_node(&mut member.value, m);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
+use super::strings;
 use super::*;
 
 fn hcl(json: &str) -> String {
@@ -21,4 +22,39 @@ fn a_role_becomes_a_native_block() {
     );
     assert!(out.contains("name = \"d\""), "{out}");
     hcl_edit::parser::parse_body(&out).unwrap();
+}
+
+#[test]
+fn escapes_decode_with_the_bytes_they_are_written_as() {
+    let src = r#""a\"\u00e9\ud83d\ude00""#;
+    let cs = strings::decode(src, &(0..src.len()));
+    let chars: String = cs.iter().map(|(c, _)| *c).collect();
+    assert_eq!(chars, "a\"é😀");
+    assert_eq!(cs[1].1, 2..4);
+    assert_eq!(cs[3].1, 10..22);
+}
+
+#[test]
+fn templates_escapes_and_literals_translate_as_terraform_reads_them() {
+    // `$${` stays a literal `${`; a sole interpolation is the expression itself; a variable
+    // default is literal, so its `${` is escaped.
+    let out = hcl(
+        r#"{"locals": {"a": "$${x}", "b": "${var.y}", "c": "p-${var.y}-q"},
+            "variable": {"v": {"default": "${z}", "type": "string"}}}"#,
+    );
+    assert!(out.contains("a = \"$${x}\""), "{out}");
+    assert!(out.contains("b = var.y\n"), "{out}");
+    assert!(out.contains("c = \"p-${var.y}-q\""), "{out}");
+    assert!(out.contains("default = \"$${z}\""), "{out}");
+    assert!(!out.contains("type"), "{out}");
+    hcl_edit::parser::parse_body(&out).unwrap();
+}
+
+#[test]
+fn the_map_points_back_at_the_json_bytes() {
+    let src = r#"{"locals": {"sub": "repo:acme*"}}"#;
+    let t = translate(src).unwrap();
+    let at = t.hcl.find("repo:acme*").unwrap();
+    let back = t.map.map_span(&(at..at + "repo:acme*".len()));
+    assert_eq!(&src[back], "repo:acme*");
 }
