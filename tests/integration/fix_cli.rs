@@ -224,3 +224,24 @@ fn a_terraform_module_keeps_its_other_files() {
     );
     assert_eq!(std::fs::read_to_string(&other).unwrap(), versions);
 }
+
+#[test]
+fn rules_lists_what_fix_can_do() {
+    let run = rolecall(&["rules"], None);
+    let line = |id: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} not listed"))
+            .split_whitespace()
+            .nth(2)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line("cross-tenant-subject"), "auto");
+    assert_eq!(line("missing-audience-condition"), "auto");
+    assert_eq!(line("set-operator-on-single-valued-key"), "auto");
+    assert_eq!(line("wildcard-under-exact-operator"), "suggestion");
+    assert_eq!(line("unmatchable-subject"), "suggestion");
+    assert_eq!(line("duplicate-sid"), "none");
+}
