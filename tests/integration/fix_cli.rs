@@ -241,3 +241,30 @@ fn rules_lists_what_fix_can_do() {
     assert_eq!(line("unmatchable-subject"), "suggestion");
     assert_eq!(line("duplicate-sid"), "none");
 }
+
+#[test]
+fn generated_files_are_never_edited() {
+    // A Terraform plan and a CDK synthesis are rewritten by the next `terraform plan` or
+    // `cdk synth`: the fix belongs in their sources, so `--fix` leaves them as they are.
+    for rel in [
+        "corpus/sources/plan/plan.json",
+        "corpus/sources/cdk/cdk.out/GithubDeployStack.template.json",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join(Path::new(rel).file_name().unwrap());
+        std::fs::copy(path(rel), &file).unwrap();
+        let before = rolecall(&["lint", "--format", "json", s(&file)], None);
+        assert!(
+            before.stdout.contains("cross-tenant-subject"),
+            "{rel}: the case lost its fixable finding"
+        );
+        let original = std::fs::read(&file).unwrap();
+        let run = rolecall(&["lint", "--fix", s(&file)], None);
+        assert!(
+            run.stderr.contains("fixed 0 finding(s)"),
+            "{rel}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), original, "{rel}: edited");
+    }
+}
