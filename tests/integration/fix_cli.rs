@@ -268,3 +268,41 @@ fn generated_files_are_never_edited() {
         assert_eq!(std::fs::read(&file).unwrap(), original, "{rel}: edited");
     }
 }
+
+#[test]
+fn a_fix_the_model_cannot_decide_is_only_suggested() {
+    // A numeric operator on a token claim (`repository_id`) is outside the exact model: it
+    // refuses, so the fix stays a suggestion, and says why.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("role.json");
+    let text = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": { "Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" },
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {
+        "StringEquals": { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+        "StringLike": { "token.actions.githubusercontent.com:sub": "repo:acme*" },
+        "NumericEquals": { "token.actions.githubusercontent.com:repository_id": "98765432" }
+      }
+    }
+  ]
+}
+"#;
+    std::fs::write(&file, text).unwrap();
+    let run = rolecall(&["lint", "--fix", s(&file)], None);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "applied");
+    assert!(
+        run.stdout.contains("suggested fix: end the owner"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("the model cannot prove"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 1);
+}
