@@ -152,11 +152,7 @@ fn suggestions_are_schema_valid_sarif_fixes() {
     );
     // The JSON report carries the same offer.
     let json = rolecall(&["lint", "--fix", "--format", "json", s(&file)], None);
-    assert!(
-        json.stdout.contains("\"kind\": \"suggestion\""),
-        "{}",
-        json.stdout
-    );
+    assert!(json.stdout.contains("\"proven\": false"), "{}", json.stdout);
 }
 
 #[test]
@@ -223,4 +219,90 @@ fn a_terraform_module_keeps_its_other_files() {
         .unwrap()
     );
     assert_eq!(std::fs::read_to_string(&other).unwrap(), versions);
+}
+
+#[test]
+fn rules_lists_what_fix_can_do() {
+    let run = rolecall(&["rules"], None);
+    let line = |id: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} not listed"))
+            .split_whitespace()
+            .nth(2)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line("cross-tenant-subject"), "auto");
+    assert_eq!(line("missing-audience-condition"), "auto");
+    assert_eq!(line("set-operator-on-single-valued-key"), "auto");
+    assert_eq!(line("wildcard-under-exact-operator"), "auto");
+    assert_eq!(line("unmatchable-subject"), "suggestion");
+    assert_eq!(line("duplicate-sid"), "none");
+}
+
+#[test]
+fn generated_files_are_never_edited() {
+    // A Terraform plan and a CDK synthesis are rewritten by the next `terraform plan` or
+    // `cdk synth`: the fix belongs in their sources, so `--fix` leaves them as they are.
+    for rel in [
+        "corpus/sources/plan/plan.json",
+        "corpus/sources/cdk/cdk.out/GithubDeployStack.template.json",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join(Path::new(rel).file_name().unwrap());
+        std::fs::copy(path(rel), &file).unwrap();
+        let before = rolecall(&["lint", "--format", "json", s(&file)], None);
+        assert!(
+            before.stdout.contains("cross-tenant-subject"),
+            "{rel}: the case lost its fixable finding"
+        );
+        let original = std::fs::read(&file).unwrap();
+        let run = rolecall(&["lint", "--fix", s(&file)], None);
+        assert!(
+            run.stderr.contains("fixed 0 finding(s)"),
+            "{rel}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), original, "{rel}: edited");
+    }
+}
+
+#[test]
+fn a_fix_the_model_cannot_decide_is_only_suggested() {
+    // A numeric operator on a token claim (`repository_id`) is outside the exact model: it
+    // refuses, so the fix stays a suggestion, and says why.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("role.json");
+    let text = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": { "Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" },
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {
+        "StringEquals": { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+        "StringLike": { "token.actions.githubusercontent.com:sub": "repo:acme*" },
+        "NumericEquals": { "token.actions.githubusercontent.com:repository_id": "98765432" }
+      }
+    }
+  ]
+}
+"#;
+    std::fs::write(&file, text).unwrap();
+    let run = rolecall(&["lint", "--fix", s(&file)], None);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "applied");
+    assert!(
+        run.stdout.contains("suggested fix: end the owner"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("the model cannot prove"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 1);
 }

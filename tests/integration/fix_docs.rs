@@ -1,6 +1,6 @@
 //! The `## Fix` section of a rule doc runs: its ```json flagged example, fixed by the binary
-//! (or, for a rule whose fixes are only suggested, with the suggestion's edits), is its
-//! ```json fixed example, byte for byte. The rule's `Fix` in the registry agrees with the doc:
+//! (or, when the fix is not applied, with the offered fix's edits), is its ```json fixed
+//! example, byte for byte. The rule's `Fix` in the registry agrees with the doc:
 //! a rule with a fix has the section, a rule without has none.
 
 use rolecall::lint::{self, fix::Fix};
@@ -43,7 +43,10 @@ fn every_rule_doc_fix_example_is_what_fix_does() {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("example.json");
         std::fs::write(&file, &flagged).unwrap();
-        let got = fix_result(&file, rule.id, rule.fix.is_auto());
+        let (got, applied) = fix_result(&file, rule.id);
+        if matches!(rule.fix, Fix::Suggestion(_)) {
+            assert!(!applied, "{}: a suggestion was applied", rule.id);
+        }
         assert_eq!(got, fixed, "{}: the `## Fix` example", rule.id);
         ran += 1;
     }

@@ -1,5 +1,6 @@
 //! `cross-tenant-subject`: an owner written without its separator (`repo:acme*`) gets it
-//! (`repo:acme/*`), so the look-alike owner `acme-evil` no longer matches. Where the separator
+//! (`repo:acme/*`), so the look-alike owner `acme-evil` no longer matches; a star where the
+//! owner ends (`repo:acme*/app`) goes. Where the separator
 //! goes is the provider's data: the literal that follows the tenant field in its subject forms.
 
 use super::edit::within;
@@ -21,11 +22,22 @@ pub fn propose(input: &FixInput<'_>) -> Option<Proposal> {
     let fixed = profile.subject.iter().find_map(|form| {
         let (before, sep) = tenant_slot(form.parts)?;
         let owner = head.strip_prefix(before.as_str())?;
-        (!owner.is_empty() && !owner.contains(sep)).then(|| format!("{head}{sep}{tail}"))
+        if owner.is_empty() || owner.contains(sep) {
+            return None;
+        }
+        // `repo:acme*/app`: the star stands where the owner ends; it goes.
+        match tail.strip_prefix('*') {
+            Some(rest) if rest.starts_with(sep) => Some(format!("{head}{rest}")),
+            _ => Some(format!("{head}{sep}{tail}")),
+        }
     })?;
     let edit = within(input.text, &at.value.loc.span, raw, &fixed)?;
     Some(Proposal {
-        description: format!("end the owner with its separator: `{raw}` becomes `{fixed}`"),
+        description: if fixed.len() < raw.len() {
+            format!("drop the star where the owner ends: `{raw}` becomes `{fixed}`")
+        } else {
+            format!("end the owner with its separator: `{raw}` becomes `{fixed}`")
+        },
         edits: vec![edit],
     })
 }

@@ -285,3 +285,51 @@ fn closing_brace(s: &str) -> Option<usize> {
     }
     None
 }
+
+/// The edit that adds a `condition` block (`test`, `variable`, `values`) at the end of a
+/// Terraform `aws_iam_policy_document` `statement` block, indented like the block's own
+/// attributes, after a blank line. `None` for any other form (`jsonencode`, a `dynamic`
+/// statement) and for text HCL would read as a template.
+pub fn hcl_condition_block(
+    text: &str,
+    s: &Statement,
+    op: &str,
+    key: &str,
+    value: &str,
+) -> Option<Edit> {
+    if [op, key, value]
+        .iter()
+        .any(|t| t.contains("${") || t.contains("%{"))
+    {
+        return None;
+    }
+    let block = text.get(s.loc.span.clone())?;
+    let body = block.trim_end();
+    if !block.trim_start().starts_with("statement") || !body.ends_with('}') {
+        return None;
+    }
+    let close = s.loc.span.start + body.len() - 1;
+    let line_start = text.get(..close)?.rfind('\n').map_or(0, |i| i + 1);
+    let outer = text.get(line_start..close)?;
+    if !outer.chars().all(|c| c == ' ') {
+        return None;
+    }
+    // The statement's attributes' indentation: the first line inside the block.
+    let inner = block
+        .lines()
+        .skip(1)
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .filter(|n| *n > outer.len())
+        .unwrap_or(outer.len() + 2);
+    let step = inner - outer.len();
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let (i, j) = (" ".repeat(inner), " ".repeat(inner + step));
+    let body = format!(
+        "{nl}{i}condition {{{nl}{j}test     = {}{nl}{j}variable = {}{nl}{j}values   = [{}]{nl}{i}}}{nl}",
+        quote(op),
+        quote(key),
+        quote(value)
+    );
+    Some(Edit::new(line_start..line_start, body))
+}

@@ -1,8 +1,8 @@
 //! `missing-audience-condition`: the provider's default audience (profile data, GitHub's
 //! `sts.amazonaws.com`) is required with `StringEquals`: a condition added where there was
 //! none, or written over the `*` that admitted every audience. Only for providers whose
-//! audience claim is `aud` and whose profile names a default audience; never in `.tf` files,
-//! where nothing is inserted.
+//! audience claim is `aud` and whose profile names a default audience. In a `.tf` file, a
+//! `condition` block is added to an `aws_iam_policy_document` statement.
 
 use super::edit::within;
 use super::{insert, value_at, FixInput, Proposal, Syntax};
@@ -19,9 +19,6 @@ pub fn propose(input: &FixInput<'_>) -> Option<Proposal> {
             edits: vec![edit],
         });
     }
-    if input.syntax == Syntax::Hcl {
-        return None;
-    }
     let (view, p) = input.ctx.statements.iter().find_map(|v| {
         v.providers
             .iter()
@@ -30,7 +27,14 @@ pub fn propose(input: &FixInput<'_>) -> Option<Proposal> {
     })?;
     let aud = audience(p)?;
     let key = format!("{}:aud", p.prefix);
-    let edit = insert::condition(input.text, view.statement, "StringEquals", &key, aud)?;
+    let edit = match input.syntax {
+        Syntax::JsonOrYaml => {
+            insert::condition(input.text, view.statement, "StringEquals", &key, aud)?
+        }
+        Syntax::Hcl => {
+            insert::hcl_condition_block(input.text, view.statement, "StringEquals", &key, aud)?
+        }
+    };
     Some(Proposal {
         description: format!("add `\"StringEquals\": {{ \"{key}\": \"{aud}\" }}`"),
         edits: vec![edit],

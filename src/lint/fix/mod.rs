@@ -42,8 +42,8 @@ use super::{Finding, LintContext};
 pub enum Fix {
     /// An edit `--fix` applies when the model proves it keeps or narrows access.
     Auto(Fixer),
-    /// An edit that is only ever offered: it changes who is admitted on purpose (a value
-    /// that never matched starts to), so no proof of "no new access" can hold.
+    /// An edit that is only ever offered: it changes who is admitted on purpose (a condition
+    /// that never held starts to), so no proof of "no new access" can hold.
     Suggestion(Fixer),
     /// No edit: the fix needs a decision only the owner can make.
     None,

@@ -183,6 +183,10 @@ enum Step {
 /// One step: the offers for the text's findings, up to the first `--fix` may apply.
 fn step(path: &Path, text: &str, config: &Config) -> Step {
     let docs = reread(path, text);
+    // A plan is Terraform's output: the fix belongs in the `.tf` files it was made from.
+    if source::Format::detect(text) == Some(source::Format::TerraformPlan) {
+        return Step::Done(Vec::new());
+    }
     let syntax = if source::is_terraform(path) {
         Syntax::Hcl
     } else {
@@ -191,7 +195,9 @@ fn step(path: &Path, text: &str, config: &Config) -> Step {
     let mut offers = Vec::new();
     for (index, doc) in docs.iter().enumerate() {
         let Ok(policy) = &doc.policy else { continue };
-        if doc.embedded.is_some() {
+        // A URL-encoded policy's spans are not the file's; a CDK synthesis (`cdk.out`) is
+        // rewritten by the next `cdk synth`, so its fix belongs in the CDK code.
+        if doc.embedded.is_some() || doc.origin.labels.iter().any(|(k, _)| k == "cdk-path") {
             continue;
         }
         let Some(linted) = lint_document(doc.clone(), config) else {

@@ -1,8 +1,10 @@
 //! `wildcard-under-exact-operator`: the value's key goes under the operator's `Like` form
 //! (`StringEquals` to `StringLike`), so the `*` the author wrote is a wildcard: the operator
 //! renamed when the key is alone in its block, else the key moved (the block's other keys keep
-//! their exact operator). That makes a value that never matched start to match: it widens
-//! access on purpose, so it is only ever a suggestion.
+//! their exact operator). Under a positive operator that makes a value that never matched
+//! start to match, which widens access, so the proof refuses it and it stays a suggestion;
+//! under a negated one (`StringNotEquals` to `StringNotLike`) it excludes what the author
+//! meant to exclude, which the proof shows narrows access, and `--fix` applies it.
 
 use super::{relocate, value_at, FixInput, Proposal};
 use crate::policy::{Base, Operator};

@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     severity: Severity::Warning,
     doc: include_str!("../../../rules/wildcard-under-exact-operator.md"),
     check,
-    fix: crate::lint::fix::Fix::Suggestion(crate::lint::fix::wildcard_under_exact_operator),
+    fix: crate::lint::fix::Fix::Auto(crate::lint::fix::wildcard_under_exact_operator),
 };
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {

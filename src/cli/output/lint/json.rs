@@ -98,7 +98,7 @@ fn fix(offer: &rolecall::lint::fix::Offer) -> Value {
         "reason": reason,
         "edits": offer.edits.iter().map(|e| json!({
             "byte_offset": e.span.start,
-            "byte_length": e.span.end - e.span.start,
+            "byte_length": e.span.end.saturating_sub(e.span.start),
             "replacement": e.replacement,
         })).collect::<Vec<_>>(),
     })

@@ -276,7 +276,7 @@ fn fix(offer: &rolecall::lint::fix::Offer, uri: &str) -> Value {
             "replacements": offer.edits.iter().map(|e| json!({
                 "deletedRegion": {
                     "byteOffset": e.span.start,
-                    "byteLength": e.span.end - e.span.start,
+                    "byteLength": e.span.end.saturating_sub(e.span.start),
                 },
                 "insertedContent": { "text": e.replacement },
             })).collect::<Vec<_>>(),
