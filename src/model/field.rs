@@ -101,6 +101,31 @@ impl Fields {
     }
 }
 
+impl Fields {
+    /// The class `value` of field `fi` falls in (`None` outside the field's domain).
+    pub fn class_of(
+        &self,
+        fi: usize,
+        spec: &FieldSpec,
+        value: &str,
+        dfas: &mut [Dfa],
+        work: &Work,
+    ) -> Option<usize> {
+        let f = self.fields.get(fi)?;
+        if f.occ.is_empty() {
+            // One class: every value of the domain.
+            return spec.domain.contains(value).then_some(0);
+        }
+        let start: Vec<Sid> = f
+            .occ
+            .iter()
+            .flat_map(|o| o.starts.iter().copied())
+            .collect();
+        let obs = run(&spec.domain, &f.occ, dfas, &start, value, work).ok()??;
+        f.classes.iter().position(|c| c.ends.as_ref() == Some(&obs))
+    }
+}
+
 /// Classes of every field of `form`, given each claim's automaton (an index into `dfas`;
 /// `None` when no condition tests the claim).
 pub fn classes(
@@ -163,6 +188,17 @@ pub fn classes(
                 ends,
             });
             offset += frontier.len();
+        }
+        if occ.is_empty() && field.rare {
+            // Untested and usually absent: the witness leaves it out.
+            out.push(FieldClasses {
+                classes: vec![Class {
+                    value: None,
+                    ends: None,
+                }],
+                occ,
+            });
+            continue;
         }
         let found = search(field, &occ, dfas, opts, work)?;
         // Advance each claim past the field: the new frontier is every class's state after

@@ -2,6 +2,7 @@
 //! address intervals × time intervals × session variants. Every request the model covers
 //! behaves, under every condition of the policies, like one of these.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -153,6 +154,8 @@ impl Space {
                 let automata =
                     self.automata(form, prefix, model.claim_set, &mut dfas, &mut dfa_index);
                 let fields = field::classes(form, &automata, &mut dfas, &self.opts, &work)?;
+                // Witnesses look their fields' classes up again, from a shared borrow.
+                let dfas_now = RefCell::new(std::mem::take(&mut dfas));
                 let classes: Vec<&[field::Class]> =
                     fields.fields.iter().map(|f| f.classes.as_slice()).collect();
                 let counts = fields.counts();
@@ -221,20 +224,28 @@ impl Space {
                                     }
                                 };
                                 slot += 1;
-                                let witness = || Witness {
-                                    principal: principal.clone(),
-                                    provider: model.provider.clone(),
-                                    form: form.name.clone(),
-                                    words: words(form, &values),
-                                    fields: form
-                                        .fields
-                                        .iter()
-                                        .zip(&values)
-                                        .map(|(f, v)| (f.name.clone(), v.map(str::to_string)))
-                                        .collect(),
-                                    claims: with_session(),
-                                    source_ip: *ip,
-                                    now,
+                                let witness = || {
+                                    let values =
+                                        coherent(form, &fields, &pick, &values, &dfas_now, &work);
+                                    let refs: Vec<Option<&str>> =
+                                        values.iter().map(Option::as_deref).collect();
+                                    let mut claims = render(form, &refs);
+                                    session_claims(&mut claims, tags, source);
+                                    Witness {
+                                        principal: principal.clone(),
+                                        provider: model.provider.clone(),
+                                        form: form.name.clone(),
+                                        words: words(form, &refs),
+                                        fields: form
+                                            .fields
+                                            .iter()
+                                            .zip(values.iter())
+                                            .map(|(f, v)| (f.name.clone(), v.clone()))
+                                            .collect(),
+                                        claims,
+                                        source_ip: *ip,
+                                        now,
+                                    }
                                 };
                                 let point = Point {
                                     group: &group,
@@ -251,6 +262,7 @@ impl Space {
                         break;
                     }
                 }
+                dfas = dfas_now.into_inner();
             }
         }
         Ok(total)
@@ -379,6 +391,39 @@ fn session_claims(claims: &mut Map<String, Value>, tags: bool, source: bool) {
             Value::String("rolecall".into()),
         );
     }
+}
+
+/// The fields of a witness: each class's representative, except that a field a real token
+/// derives from earlier fields (GitHub's workflow repository from the job's repository)
+/// takes the derived value whenever that value is in the same class, so it behaves alike
+/// under every condition.
+fn coherent(
+    form: &Form,
+    fields: &field::Fields,
+    pick: &[usize],
+    values: &[Option<&str>],
+    dfas: &RefCell<Vec<Dfa>>,
+    work: &Work,
+) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = values.iter().map(|v| v.map(str::to_string)).collect();
+    for (fi, spec) in form.fields.iter().enumerate() {
+        if out.get(fi).is_none_or(Option::is_none) {
+            continue;
+        }
+        let Some(want) = form.preferred(fi, &out) else {
+            continue;
+        };
+        let Ok(mut dfas) = dfas.try_borrow_mut() else {
+            continue;
+        };
+        let class = fields.class_of(fi, spec, &want, &mut dfas, work);
+        if class.is_some() && class == pick.get(fi).copied() {
+            if let Some(slot) = out.get_mut(fi) {
+                *slot = Some(want);
+            }
+        }
+    }
+    out
 }
 
 /// The token's claims for one assignment of fields.
