@@ -90,6 +90,11 @@ impl KeyAutomaton {
         self.pats.iter().any(|p| p.fold)
     }
 
+    /// Pattern elements in all: what one step over every pattern costs.
+    pub fn size(&self) -> usize {
+        self.pats.iter().map(|p| p.elems.len()).sum()
+    }
+
     /// The state before any character.
     pub fn start(&self) -> State {
         let mut s = vec![0; self.words];
@@ -119,6 +124,7 @@ impl KeyAutomaton {
         out
     }
 
+    #[cfg(test)]
     pub fn step_str(&self, s: &State, text: &str) -> State {
         text.chars().fold(s.clone(), |acc, c| self.step(&acc, c))
     }

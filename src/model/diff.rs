@@ -39,9 +39,13 @@ pub fn diff(base: &Policy, head: &Policy, opts: &Options) -> Result<Diff, ModelE
     let space = Space::new(&[base, head], opts)?;
     let mut wide: BTreeMap<Group, (Witness, usize)> = BTreeMap::new();
     let mut narrow: BTreeMap<Group, (Witness, usize)> = BTreeMap::new();
-    let requests = space.visit(|point, req, witness| {
-        let b = evaluate(base, req).verdict == Verdict::Allow;
-        let h = evaluate(head, req).verdict == Verdict::Allow;
+    let judge = |req: &crate::request::Request| {
+        (
+            evaluate(base, req).verdict == Verdict::Allow,
+            evaluate(head, req).verdict == Verdict::Allow,
+        )
+    };
+    let requests = space.visit(judge, |point, &(b, h), witness| {
         let slot = match (b, h) {
             (false, true) => &mut wide,
             (true, false) => &mut narrow,

@@ -29,6 +29,7 @@
 mod atoms;
 mod automaton;
 mod chars;
+mod dfa;
 mod diff;
 mod error;
 mod field;

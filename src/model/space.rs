@@ -2,12 +2,15 @@
 //! address intervals × time intervals × session variants. Every request the model covers
 //! behaves, under every condition of the policies, like one of these.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value};
 
 use super::atoms::{self, claims_feeding, Atoms};
 use super::automaton::KeyAutomaton;
+use super::dfa::{Dfa, FxMap, Sid, Work};
 use super::error::ModelError;
 use super::field;
 use super::identity::{self, Form};
@@ -20,8 +23,10 @@ use crate::timestamp::Nanos;
 pub struct Options {
     /// States one field's search may visit (and automaton states a claim may be in).
     pub max_field_states: usize,
-    /// Representative requests evaluated in all.
+    /// Representative requests visited in all.
     pub max_requests: usize,
+    /// Elementary steps of work in all (see [`Options::default`]).
+    pub max_work: u64,
     /// The time of requests when no condition reads the clock.
     pub now: Nanos,
 }
@@ -33,6 +38,7 @@ impl Default for Options {
         Options {
             max_field_states: 20_000,
             max_requests: 200_000,
+            max_work: 20_000_000,
             // 2026-01-01T00:00:00Z
             now: 1_767_225_600_000_000_000,
         }
@@ -95,6 +101,10 @@ pub struct Space {
     opts: Options,
 }
 
+/// What judging one request costs against the work budget, in elementary steps: building
+/// the request and evaluating it is about a thousand times one automaton step.
+const JUDGE_COST: u64 = 1_000;
+
 const SESSIONS: &[(bool, bool)] = &[(false, false), (true, false), (false, true), (true, true)];
 
 impl Space {
@@ -113,12 +123,16 @@ impl Space {
         })
     }
 
-    /// Call `visit` with every representative request, grouped by caller and form, and a
-    /// way to turn the current one into a [`Witness`].
-    pub fn visit(
+    /// Call `visit` with every representative request, grouped by caller and form, the
+    /// judgement `judge` gives it, and a way to turn it into a [`Witness`]. Requests whose
+    /// claims every automaton treats alike (one signature) are judged once: `judge` runs on
+    /// the first of them and its answer stands for the rest.
+    pub fn visit<T: Clone>(
         &self,
-        mut visit: impl FnMut(&Point<'_>, &Request, &dyn Fn() -> Witness),
+        mut judge: impl FnMut(&Request) -> T,
+        mut visit: impl FnMut(&Point<'_>, &T, &dyn Fn() -> Witness),
     ) -> Result<usize, ModelError> {
+        let work = Work::new(self.opts.max_work);
         let ips = self.ips();
         let times = self.times();
         let sessions: &[(bool, bool)] = if self.atoms.sessions_matter {
@@ -126,18 +140,28 @@ impl Space {
         } else {
             SESSIONS.get(..1).unwrap_or_default()
         };
+        let per_sig = ips.len() * times.len() * sessions.len();
         let mut total: usize = 0;
         for (pi, principal) in self.principals.iter().enumerate() {
             let Some(model) = self.models.get(pi) else {
                 continue;
             };
             let prefix = key_prefix(principal);
+            // One automaton per set of keys a claim feeds, shared by every form.
+            let mut dfas: Vec<Dfa> = Vec::new();
+            let mut dfa_index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
             for (fi, form) in model.forms.iter().enumerate() {
-                let automata = self.automata(form, prefix, model.claim_set);
-                let classes = field::classes(form, &automata, &self.opts)?;
-                let count = classes
+                let automata =
+                    self.automata(form, prefix, model.claim_set, &mut dfas, &mut dfa_index);
+                let fields = field::classes(form, &automata, &mut dfas, &self.opts, &work)?;
+                // Witnesses look their fields' classes up again, from a shared borrow.
+                let dfas_now = RefCell::new(std::mem::take(&mut dfas));
+                let classes: Vec<&[field::Class]> =
+                    fields.fields.iter().map(|f| f.classes.as_slice()).collect();
+                let counts = fields.counts();
+                let count = counts
                     .iter()
-                    .map(Vec::len)
+                    .copied()
                     .chain([ips.len(), times.len(), sessions.len()])
                     .try_fold(1usize, |acc, n| acc.checked_mul(n))
                     .unwrap_or(usize::MAX);
@@ -152,41 +176,76 @@ impl Space {
                     principal: pi,
                     form: fi,
                 };
+                let mut sigs: FxMap<Vec<Sid>, usize> = FxMap::default();
+                let mut judged: Vec<Option<T>> = Vec::new();
+                let mut sig = Vec::new();
                 let mut pick = vec![0usize; classes.len()];
                 loop {
+                    work.spend(1 + fields.fields.len() as u64)?;
+                    fields.signature(&pick, &mut sig);
+                    let next = sigs.len();
+                    let sig_id = *sigs.entry(sig.clone()).or_insert(next);
+                    if sig_id == next {
+                        judged.resize(judged.len() + per_sig, None);
+                    }
                     let values: Vec<Option<&str>> = pick
                         .iter()
                         .zip(&classes)
                         .map(|(&k, cs)| cs.get(k).and_then(|c| c.value.as_deref()))
                         .collect();
-                    let claims = render(form, &values);
-                    let counts: Vec<usize> = classes.iter().map(Vec::len).collect();
+                    let rendered = std::cell::OnceCell::new();
+                    let claims = || rendered.get_or_init(|| render(form, &values));
+                    let mut slot = sig_id * per_sig;
                     for (ii, ip) in ips.iter().enumerate() {
                         for &now in &times {
                             for &(tags, source) in sessions {
-                                let mut claims = claims.clone();
-                                session_claims(&mut claims, tags, source);
-                                let req = request::build(&RequestInput {
-                                    principal,
-                                    claims: &claims,
-                                    source_ip: *ip,
-                                    now,
-                                    extra: &[],
-                                });
-                                let witness = || Witness {
-                                    principal: principal.clone(),
-                                    provider: model.provider.clone(),
-                                    form: form.name.clone(),
-                                    words: words(form, &values),
-                                    fields: form
-                                        .fields
-                                        .iter()
-                                        .zip(&values)
-                                        .map(|(f, v)| (f.name.clone(), v.map(str::to_string)))
-                                        .collect(),
-                                    claims: claims.clone(),
-                                    source_ip: *ip,
-                                    now,
+                                let with_session = || {
+                                    let mut claims = claims().clone();
+                                    session_claims(&mut claims, tags, source);
+                                    claims
+                                };
+                                let verdict = match judged.get(slot).cloned().flatten() {
+                                    Some(v) => v,
+                                    None => {
+                                        work.spend(JUDGE_COST)?;
+                                        let claims = with_session();
+                                        let req = request::build(&RequestInput {
+                                            principal,
+                                            claims: &claims,
+                                            source_ip: *ip,
+                                            now,
+                                            extra: &[],
+                                        });
+                                        let v = judge(&req);
+                                        if let Some(s) = judged.get_mut(slot) {
+                                            *s = Some(v.clone());
+                                        }
+                                        v
+                                    }
+                                };
+                                slot += 1;
+                                let witness = || {
+                                    let values =
+                                        coherent(form, &fields, &pick, &values, &dfas_now, &work);
+                                    let refs: Vec<Option<&str>> =
+                                        values.iter().map(Option::as_deref).collect();
+                                    let mut claims = render(form, &refs);
+                                    session_claims(&mut claims, tags, source);
+                                    Witness {
+                                        principal: principal.clone(),
+                                        provider: model.provider.clone(),
+                                        form: form.name.clone(),
+                                        words: words(form, &refs),
+                                        fields: form
+                                            .fields
+                                            .iter()
+                                            .zip(values.iter())
+                                            .map(|(f, v)| (f.name.clone(), v.clone()))
+                                            .collect(),
+                                        claims,
+                                        source_ip: *ip,
+                                        now,
+                                    }
                                 };
                                 let point = Point {
                                     group: &group,
@@ -195,38 +254,57 @@ impl Space {
                                     ip: ii,
                                     ips: ips.len(),
                                 };
-                                visit(&point, &req, &witness);
+                                visit(&point, &verdict, &witness);
                             }
                         }
                     }
-                    if !advance(&mut pick, &classes) {
+                    if !advance(&mut pick, &counts) {
                         break;
                     }
                 }
+                dfas = dfas_now.into_inner();
             }
         }
         Ok(total)
     }
 
-    /// Each claim's automaton: the patterns of every key the claim fills; `None` when no
-    /// condition names those keys, so neither the claim's value nor its presence matters.
-    fn automata(&self, form: &Form, prefix: &str, set: ClaimSet) -> Vec<Option<KeyAutomaton>> {
+    /// Each claim's automaton (an index into `dfas`): the patterns of every key the claim
+    /// fills; `None` when no condition names those keys, so neither the claim's value nor
+    /// its presence matters. Claims fed by the same keys share one automaton.
+    fn automata(
+        &self,
+        form: &Form,
+        prefix: &str,
+        set: ClaimSet,
+        dfas: &mut Vec<Dfa>,
+        index: &mut BTreeMap<Vec<String>, usize>,
+    ) -> Vec<Option<usize>> {
         form.claims
             .iter()
             .map(|c| {
-                let mut pats = Vec::new();
-                let mut named = false;
-                for claim in claims_feeding(set, &c.claim) {
-                    if !set.exposes(&claim) {
-                        continue;
-                    }
-                    let key = format!("{prefix}:{claim}").to_lowercase();
-                    if let Some(p) = self.atoms.strings.get(&key) {
-                        named = true;
-                        pats.extend(p.iter().cloned());
-                    }
+                let keys: Vec<String> = claims_feeding(set, &c.claim)
+                    .into_iter()
+                    .filter(|claim| set.exposes(claim))
+                    .map(|claim| format!("{prefix}:{claim}").to_lowercase())
+                    .filter(|key| self.atoms.strings.contains_key(key))
+                    .collect();
+                if keys.is_empty() {
+                    return None;
                 }
-                named.then(|| KeyAutomaton::new(pats))
+                if let Some(&i) = index.get(&keys) {
+                    return Some(i);
+                }
+                let pats = keys
+                    .iter()
+                    .filter_map(|k| self.atoms.strings.get(k))
+                    .flat_map(|p| p.iter().cloned())
+                    .collect();
+                dfas.push(Dfa::new(
+                    KeyAutomaton::new(pats),
+                    self.opts.max_field_states,
+                ));
+                index.insert(keys, dfas.len() - 1);
+                Some(dfas.len() - 1)
             })
             .collect()
     }
@@ -289,10 +367,10 @@ impl Space {
 }
 
 /// Odometer over the classes of every field.
-fn advance(pick: &mut [usize], classes: &[Vec<field::Class>]) -> bool {
-    for (p, cs) in pick.iter_mut().zip(classes) {
+fn advance(pick: &mut [usize], counts: &[usize]) -> bool {
+    for (p, n) in pick.iter_mut().zip(counts) {
         *p += 1;
-        if *p < cs.len() {
+        if *p < *n {
             return true;
         }
         *p = 0;
@@ -313,6 +391,39 @@ fn session_claims(claims: &mut Map<String, Value>, tags: bool, source: bool) {
             Value::String("rolecall".into()),
         );
     }
+}
+
+/// The fields of a witness: each class's representative, except that a field a real token
+/// derives from earlier fields (GitHub's workflow repository from the job's repository)
+/// takes the derived value whenever that value is in the same class, so it behaves alike
+/// under every condition.
+fn coherent(
+    form: &Form,
+    fields: &field::Fields,
+    pick: &[usize],
+    values: &[Option<&str>],
+    dfas: &RefCell<Vec<Dfa>>,
+    work: &Work,
+) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = values.iter().map(|v| v.map(str::to_string)).collect();
+    for (fi, spec) in form.fields.iter().enumerate() {
+        if out.get(fi).is_none_or(Option::is_none) {
+            continue;
+        }
+        let Some(want) = form.preferred(fi, &out) else {
+            continue;
+        };
+        let Ok(mut dfas) = dfas.try_borrow_mut() else {
+            continue;
+        };
+        let class = fields.class_of(fi, spec, &want, &mut dfas, work);
+        if class.is_some() && class == pick.get(fi).copied() {
+            if let Some(slot) = out.get_mut(fi) {
+                *slot = Some(want);
+            }
+        }
+    }
+    out
 }
 
 /// The token's claims for one assignment of fields.

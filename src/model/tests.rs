@@ -136,3 +136,38 @@ fn a_search_past_the_cap_is_an_error_not_a_guess() {
         Err(ModelError::TooComplex { .. })
     ));
 }
+
+#[test]
+fn witnesses_name_the_jobs_own_workflow_unless_a_condition_names_another() {
+    let own = gh(&format!(
+        r#"{{"StringEquals":{{"{K}:sub":"repo:octo/lib:ref:refs/heads/dev"}}}}"#
+    ));
+    let w = who(&own, &Options::default()).unwrap();
+    assert_eq!(w.lines.len(), 1);
+    let c = &w.lines[0].witness.claims;
+    assert_eq!(
+        c["job_workflow_ref"],
+        "octo/lib/.github/workflows/deploy.yml@refs/heads/dev"
+    );
+    assert!(c.get("enterprise_id").is_none(), "{c:?}");
+    for id in ["repository_id", "repository_owner_id", "actor_id"] {
+        assert!(c[id].as_str().unwrap().bytes().all(|b| b.is_ascii_digit()));
+    }
+    // A central reusable workflow: every witness calls it, from any repository of acme.
+    let central = "acme/deploy/.github/workflows/d.yml@refs/heads/main";
+    let p = gh(&format!(
+        r#"{{"StringLike":{{"{K}:sub":"repo:acme/*"}},"StringEquals":{{"{K}:job_workflow_ref":"{central}"}}}}"#
+    ));
+    let w = who(&p, &Options::default()).unwrap();
+    assert!(!w.lines.is_empty());
+    for line in &w.lines {
+        assert!(allowed(&p, &line.witness));
+        assert_eq!(line.witness.claims["job_workflow_ref"], central);
+        let admitted: Vec<_> = line
+            .constrained
+            .iter()
+            .filter(|(f, _)| f.starts_with("workflow_"))
+            .collect();
+        assert_eq!(admitted.len(), 4, "{}", line.summary);
+    }
+}

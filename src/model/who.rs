@@ -44,8 +44,9 @@ struct Acc {
 pub fn who(policy: &Policy, opts: &Options) -> Result<Who, ModelError> {
     let space = Space::new(&[policy], opts)?;
     let mut groups: BTreeMap<Group, Acc> = BTreeMap::new();
-    let requests = space.visit(|point, req, witness| {
-        if evaluate(policy, req).verdict != Verdict::Allow {
+    let judge = |req: &crate::request::Request| evaluate(policy, req).verdict == Verdict::Allow;
+    let requests = space.visit(judge, |point, &allowed, witness| {
+        if !allowed {
             return;
         }
         let acc = groups.entry(point.group.clone()).or_default();

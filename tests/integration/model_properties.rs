@@ -4,7 +4,9 @@
 //! - when `diff` finds no new access, none of thousands of generated identities (random
 //!   fields of every form, rendered as the provider would) is allowed by HEAD and denied by
 //!   BASE;
-//! - every `who` witness is allowed and coherent: its claims re-render from its fields.
+//! - every `who` witness is allowed and coherent: its claims re-render from its fields;
+//! - every witness is realistic: numeric ids, a `sub` naming the `repository`, and a
+//!   `job_workflow_ref` that is the job's own workflow unless a condition names one.
 
 use std::net::IpAddr;
 
@@ -129,11 +131,10 @@ fn field_pool(name: &str) -> &'static [Option<&'static str>] {
         "branch" => &[Some("main"), Some("dev")],
         "environment" => &[Some("prod"), Some("pq"), Some("staging")],
         "aud" => &[Some("sts.amazonaws.com"), Some("stsx"), Some("other")],
-        "job_workflow_ref" => &[
-            None,
-            Some("acme/deploy/.github/workflows/d.yml@refs/heads/main"),
-            Some("evil/x"),
-        ],
+        "workflow_owner" => &[None, Some("acme"), Some("evil")],
+        "workflow_repo" => &[Some("deploy"), Some("app")],
+        "workflow_file" => &[Some("d.yml"), Some("ci.yml")],
+        "workflow_ref" => &[Some("refs/heads/main"), Some("refs/heads/dev")],
         _ => &[Some("v1"), None],
     }
 }
@@ -163,11 +164,12 @@ fn identities(seed: u64, n: usize) -> Vec<request::Request> {
                 .iter()
                 .map(|f| {
                     let pool = field_pool(&f.name);
-                    let v = pool[next() % pool.len()];
-                    if v.is_none() && !f.optional {
-                        Some(f.example.as_str())
-                    } else {
-                        v
+                    // Only tokens GitHub could issue: a value outside the field's domain (a
+                    // repository id that is not a number) is replaced by the example.
+                    match pool[next() % pool.len()] {
+                        None if f.optional => None,
+                        Some(v) if f.domain.contains(v) => Some(v),
+                        _ => Some(f.example.as_str()),
                     }
                 })
                 .collect();
@@ -181,6 +183,60 @@ fn identities(seed: u64, n: usize) -> Vec<request::Request> {
             })
         })
         .collect()
+}
+
+/// A witness is a token GitHub could issue: ids are numbers, `repository` is the `sub`'s
+/// owner and name, and `job_workflow_ref` is a workflow file at a ref, the job's own
+/// repository's whenever no condition says otherwise.
+fn realistic(w: &Witness, policy_names_workflow: bool) -> Result<(), String> {
+    let c = |k: &str| w.claims.get(k).and_then(Value::as_str).map(str::to_string);
+    let digits =
+        |k: &str| c(k).is_none_or(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+    for k in [
+        "repository_id",
+        "repository_owner_id",
+        "actor_id",
+        "enterprise_id",
+    ] {
+        if !digits(k) {
+            return Err(format!("{k} is not a number: {:?}", c(k)));
+        }
+    }
+    let repository = c("repository").ok_or("no repository")?;
+    let sub = c("sub").ok_or("no sub")?;
+    let owner = c("repository_owner").ok_or("no owner")?;
+    if !repository.starts_with(&format!("{owner}/")) {
+        return Err(format!("{repository} is not owned by {owner}"));
+    }
+    let (name_owner, name_repo) = repository.split_once('/').ok_or("repository without /")?;
+    let plain = format!("repo:{repository}:");
+    let immutable = format!(
+        "repo:{name_owner}@{}/{name_repo}@{}:",
+        c("repository_owner_id").unwrap_or_default(),
+        c("repository_id").unwrap_or_default()
+    );
+    if !sub.starts_with(&plain) && !sub.starts_with(&immutable) {
+        return Err(format!("sub {sub} does not name {repository}"));
+    }
+    if let Some(jwr) = c("job_workflow_ref") {
+        let (path, at) = jwr.split_once('@').ok_or("job_workflow_ref without @")?;
+        if !path.contains("/.github/workflows/") || at.is_empty() {
+            return Err(format!(
+                "job_workflow_ref {jwr} is not a workflow file at a ref"
+            ));
+        }
+        if !policy_names_workflow && !jwr.starts_with(&format!("{repository}/.github/workflows/")) {
+            return Err(format!("job_workflow_ref {jwr} is not {repository}'s own"));
+        }
+    }
+    Ok(())
+}
+
+fn names_workflow(p: &Policy) -> bool {
+    p.statements
+        .iter()
+        .flat_map(|s| &s.conditions)
+        .any(|c| c.key_lower.ends_with(":job_workflow_ref"))
 }
 
 fn coherent(w: &Witness) -> bool {
@@ -218,6 +274,8 @@ proptest! {
             let req = way.witness.request();
             prop_assert!(allows(&head, &req) && !allows(&base, &req), "{}", way.sentence);
             prop_assert!(coherent(&way.witness));
+            let named = names_workflow(&base) || names_workflow(&head);
+            prop_assert_eq!(realistic(&way.witness, named), Ok(()), "{}", way.sentence);
         }
         if !d.is_wider() {
             for req in identities(seed, 400) {
@@ -235,6 +293,7 @@ proptest! {
         for line in &w.lines {
             prop_assert!(allows(&p, &line.witness.request()), "{}", line.summary);
             prop_assert!(coherent(&line.witness), "{}", line.summary);
+            prop_assert_eq!(realistic(&line.witness, names_workflow(&p)), Ok(()), "{}", line.summary);
         }
         if w.lines.is_empty() {
             for req in identities(seed, 400) {

@@ -89,6 +89,18 @@ impl Domain {
         }
     }
 
+    /// A value of the domain an outsider would present (a witness's second preference).
+    pub fn outsider(&self) -> String {
+        match self {
+            Domain::Run(CharClass::Digit) => "9999999".into(),
+            Domain::Shape(v) if v.first() == Some(&CharClass::Exactly('{')) => {
+                "{0badc0de-0000-4000-8000-000000000000}".into()
+            }
+            Domain::Shape(_) => "0badc0de-0000-4000-8000-000000000000".into(),
+            _ => "rolecall-other".into(),
+        }
+    }
+
     pub fn classes(&self) -> Vec<CharClass> {
         match self {
             Domain::Run(c) => vec![*c],

@@ -96,10 +96,21 @@ pub(super) fn complete(mut form: Form, set: ClaimSet, profile: Option<&Profile>)
         let example = match claim {
             "aud" => profile
                 .and_then(|p| p.default_audiences.first().copied())
-                .unwrap_or("sts.amazonaws.com"),
-            _ => "rolecall",
+                .unwrap_or("sts.amazonaws.com")
+                .to_string(),
+            _ => profile
+                .and_then(|p| example_claim(p, claim))
+                .unwrap_or_else(|| "rolecall".into()),
         };
-        let mut f = FieldSpec::new(claim, Domain::free(), example, "rolecall-other");
+        // The claim's shape is read off the provider's realistic token: an id the provider
+        // issues as a number is digits, a UUID is a UUID.
+        let domain = if claim == "aud" {
+            Domain::free()
+        } else {
+            Domain::like(&example)
+        };
+        let other = domain.outsider();
+        let mut f = FieldSpec::new(claim, domain, &example, &other);
         f.optional = !required;
         form.fields.push(f);
         let i = form.fields.len() - 1;
@@ -109,4 +120,15 @@ pub(super) fn complete(mut form: Form, set: ClaimSet, profile: Option<&Profile>)
         });
     }
     form
+}
+
+/// The value of `claim` in the profile's realistic token, as AWS reads it (a number as its
+/// text).
+fn example_claim(profile: &Profile, claim: &str) -> Option<String> {
+    let claims: serde_json::Value = serde_json::from_str(profile.example_claims).ok()?;
+    match claims.get(claim)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }

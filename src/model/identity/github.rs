@@ -48,6 +48,8 @@ struct Context {
     sub: &'static str,
     field: Option<FieldSpec>,
     claims: &'static [(&'static str, &'static str)],
+    /// The ref the job runs on, as the `ref` claim writes it.
+    git_ref: &'static str,
     environment: bool,
 }
 
@@ -64,6 +66,7 @@ fn contexts() -> Vec<Context> {
                 "rolecall-untrusted-branch",
             )),
             claims: &[("ref", "refs/heads/{branch}"), ("ref_type", "branch")],
+            git_ref: "refs/heads/{branch}",
             environment: false,
         },
         Context {
@@ -77,6 +80,7 @@ fn contexts() -> Vec<Context> {
                 "rolecall-untrusted-tag",
             )),
             claims: &[("ref", "refs/tags/{tag}"), ("ref_type", "tag")],
+            git_ref: "refs/tags/{tag}",
             environment: false,
         },
         Context {
@@ -93,6 +97,7 @@ fn contexts() -> Vec<Context> {
                 ("ref", "refs/pull/{pull_request}/merge"),
                 ("event_name", "pull_request"),
             ],
+            git_ref: "refs/pull/{pull_request}/merge",
             environment: false,
         },
         Context {
@@ -106,9 +111,87 @@ fn contexts() -> Vec<Context> {
                 "rolecall-other-environment",
             )),
             claims: &[("environment", "{environment}")],
+            git_ref: "{ref}",
             environment: true,
         },
     ]
+}
+
+/// Who ran the job and which workflow: the actor and its numeric id, the enterprise id of
+/// an enterprise-owned repository, the workflow's name, and `job_workflow_ref`, the workflow
+/// file that runs (`{owner}/{repo}/.github/workflows/{file}@{ref}`). That file is the job's
+/// own repository and ref unless a reusable workflow from elsewhere is called, so witnesses
+/// prefer those values; the model still admits any workflow repository.
+fn job(b: FormBuilder, git_ref: &str) -> FormBuilder {
+    b.field(FieldSpec::new(
+        "actor",
+        Domain::Run(CharClass::Owner),
+        "octocat",
+        "rolecall-outsider",
+    ))
+    .field(FieldSpec::new(
+        "actor_id",
+        Domain::Run(CharClass::Digit),
+        "583231",
+        "7777777",
+    ))
+    .field(
+        FieldSpec::new(
+            "enterprise_id",
+            Domain::Run(CharClass::Digit),
+            "4242",
+            "2424",
+        )
+        .rare(),
+    )
+    .field(FieldSpec::new(
+        "workflow",
+        Domain::Run(CharClass::Any),
+        "deploy",
+        "rolecall-other-workflow",
+    ))
+    .field(
+        FieldSpec::new(
+            "workflow_owner",
+            Domain::Run(CharClass::Owner),
+            "acme",
+            "rolecall-outsider",
+        )
+        .optional()
+        .prefer("{owner}"),
+    )
+    .field(
+        FieldSpec::new(
+            "workflow_repo",
+            Domain::Run(CharClass::RepoName),
+            "app",
+            "rolecall-other-repo",
+        )
+        .prefer("{repo}"),
+    )
+    .field(FieldSpec::new(
+        "workflow_file",
+        Domain::Run(CharClass::RepoName),
+        "deploy.yml",
+        "rolecall-other.yml",
+    ))
+    .field(
+        FieldSpec::new(
+            "workflow_ref",
+            Domain::Run(CharClass::RefChar),
+            "refs/heads/main",
+            "refs/heads/rolecall-untrusted-branch",
+        )
+        .prefer(git_ref),
+    )
+    .claim("actor", "{actor}")
+    .claim("actor_id", "{actor_id}")
+    .claim("enterprise_id", "{enterprise_id}")
+    .claim("workflow", "{workflow}")
+    .claim(
+        "job_workflow_ref",
+        "{workflow_owner}/{workflow_repo}/.github/workflows/{workflow_file}@{workflow_ref}",
+    )
 }
 
 pub(super) fn forms(iss: &str) -> Vec<Form> {
@@ -149,6 +232,7 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
             for (claim, template) in ctx.claims {
                 b = b.claim(claim, template);
             }
+            b = job(b, ctx.git_ref);
             out.push(b.build());
         }
     }

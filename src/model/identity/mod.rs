@@ -30,6 +30,14 @@ pub struct FieldSpec {
     pub other: String,
     /// Counted by id in `who`: a repository, project or owner id.
     pub is_id: bool,
+    /// The value a real token derives from earlier fields when nothing says otherwise
+    /// (a template such as `{owner}`): GitHub's `job_workflow_ref` names the job's own
+    /// repository and ref unless a reusable workflow from elsewhere runs. A witness takes it
+    /// whenever it behaves like the value found.
+    pub prefer: Option<String>,
+    /// Most tokens lack it (GitHub's `enterprise_id` outside enterprises): a witness leaves
+    /// it out unless a condition tests it.
+    pub rare: bool,
 }
 
 impl FieldSpec {
@@ -41,7 +49,22 @@ impl FieldSpec {
             example: example.to_string(),
             other: other.to_string(),
             is_id: false,
+            prefer: None,
+            rare: false,
         }
+    }
+
+    /// Optional, and absent from witnesses unless a condition tests it.
+    pub fn rare(mut self) -> Self {
+        self.optional = true;
+        self.rare = true;
+        self
+    }
+
+    /// Prefer the value `template` renders from earlier fields (see [`FieldSpec::prefer`]).
+    pub fn prefer(mut self, template: &str) -> Self {
+        self.prefer = Some(template.to_string());
+        self
     }
 
     pub fn optional(mut self) -> Self {
@@ -104,6 +127,23 @@ impl Form {
             out.insert(c.claim.clone(), serde_json::Value::String(text));
         }
         out
+    }
+}
+
+impl Form {
+    /// The value field `fi` takes when derived from the earlier fields' `values` as a real
+    /// token derives it, if it has such a preference and those fields are present.
+    pub fn preferred(&self, fi: usize, values: &[Option<String>]) -> Option<String> {
+        let template = self.fields.get(fi)?.prefer.as_deref()?;
+        let earlier = self.fields.get(..fi)?;
+        let mut out = String::new();
+        for part in parse_template(template, earlier) {
+            match part {
+                TPart::Lit(s) => out.push_str(&s),
+                TPart::Field(i) => out.push_str(values.get(i)?.as_deref()?),
+            }
+        }
+        Some(out)
     }
 }
 
