@@ -28,6 +28,7 @@ pub const ALL: &[&Rule] = &[
     &rules::set_operator_on_single_valued_key::RULE,
     &rules::shared_ci_ip_allowlist::RULE,
     &rules::tenant_wide_subject::RULE,
+    &rules::unassumable_role::RULE,
     &rules::undeclared_issuer::RULE,
     &rules::unexposed_claim_condition::RULE,
     &rules::unguarded_service_principal::RULE,

@@ -24,6 +24,7 @@ pub mod refused_at_next_edit;
 pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
+pub mod unassumable_role;
 pub mod undeclared_issuer;
 pub mod unexposed_claim_condition;
 pub mod unguarded_service_principal;
