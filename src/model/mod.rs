@@ -29,6 +29,7 @@
 mod atoms;
 mod automaton;
 mod chars;
+mod contained;
 mod dfa;
 mod diff;
 mod error;
@@ -38,6 +39,7 @@ mod role_who;
 mod space;
 mod who;
 
+pub use contained::{outside, Outside};
 pub use diff::{diff, Diff, Way};
 pub use error::ModelError;
 pub use role_who::{role_who, RoleWho, WhoCache};

@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde_json::{Map, Value};
 
 use super::atoms::{self, claims_feeding, Atoms};
-use super::automaton::KeyAutomaton;
+use super::automaton::{KeyAutomaton, Pat};
 use super::dfa::{Dfa, FxMap, Sid, Work};
 use super::error::ModelError;
 use super::field;
@@ -29,6 +29,11 @@ pub struct Options {
     pub max_work: u64,
     /// The time of requests when no condition reads the clock.
     pub now: Nanos,
+    /// Field values that must be classes of their own, as if a condition tested them: for
+    /// every field of this name (in any form), the values each IAM-style pattern (`*` any run,
+    /// `?` one character, case-sensitive) matches. A declared scope
+    /// ([`crate::model::outside`]) is decided exactly this way.
+    pub distinguish: Vec<(String, Vec<String>)>,
 }
 
 /// The caps by default: 20,000 states per field and 200,000 requests, which keeps the worst
@@ -41,6 +46,7 @@ impl Default for Options {
             max_work: 20_000_000,
             // 2026-01-01T00:00:00Z
             now: 1_767_225_600_000_000_000,
+            distinguish: Vec::new(),
         }
     }
 }
@@ -87,6 +93,9 @@ pub struct Group {
 /// and its address interval (of how many).
 pub struct Point<'a> {
     pub group: &'a Group,
+    /// The identity form and each field's representative value (`None`: absent).
+    pub form: &'a Form,
+    pub values: &'a [Option<&'a str>],
     pub pick: &'a [usize],
     pub counts: &'a [usize],
     pub ip: usize,
@@ -151,9 +160,10 @@ impl Space {
             let mut dfas: Vec<Dfa> = Vec::new();
             let mut dfa_index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
             for (fi, form) in model.forms.iter().enumerate() {
-                let automata =
+                let mut automata =
                     self.automata(form, prefix, model.claim_set, &mut dfas, &mut dfa_index);
-                let fields = field::classes(form, &automata, &mut dfas, &self.opts, &work)?;
+                let probed = self.probed(form, &mut automata, &mut dfas);
+                let fields = field::classes(&probed, &automata, &mut dfas, &self.opts, &work)?;
                 // Witnesses look their fields' classes up again, from a shared borrow.
                 let dfas_now = RefCell::new(std::mem::take(&mut dfas));
                 let classes: Vec<&[field::Class]> =
@@ -249,6 +259,8 @@ impl Space {
                                 };
                                 let point = Point {
                                     group: &group,
+                                    form,
+                                    values: &values,
                                     pick: &pick,
                                     counts: &counts,
                                     ip: ii,
@@ -307,6 +319,36 @@ impl Space {
                 Some(dfas.len() - 1)
             })
             .collect()
+    }
+
+    /// `form` with one probe claim per field named in [`Options::distinguish`]: the field
+    /// alone, tested by the declared patterns, so the field search splits its values by them.
+    /// Probes only shape the classes; tokens are rendered from `form` itself.
+    fn probed(&self, form: &Form, automata: &mut Vec<Option<usize>>, dfas: &mut Vec<Dfa>) -> Form {
+        let mut out = form.clone();
+        for (fi, f) in form.fields.iter().enumerate() {
+            let pats: Vec<Pat> = self
+                .opts
+                .distinguish
+                .iter()
+                .filter(|(name, _)| *name == f.name)
+                .flat_map(|(_, values)| values.iter())
+                .map(|v| Pat::new(&crate::pattern::tokens(v), false))
+                .collect();
+            if pats.is_empty() {
+                continue;
+            }
+            out.claims.push(identity::ClaimTemplate {
+                claim: format!("\u{0}probe:{}", f.name),
+                parts: vec![identity::TPart::Field(fi)],
+            });
+            dfas.push(Dfa::new(
+                KeyAutomaton::new(pats),
+                self.opts.max_field_states,
+            ));
+            automata.push(Some(dfas.len() - 1));
+        }
+        out
     }
 
     /// One address per elementary interval of the listed ranges, per family, and none.

@@ -171,3 +171,37 @@ fn witnesses_name_the_jobs_own_workflow_unless_a_condition_names_another() {
         assert_eq!(admitted.len(), 4, "{}", line.summary);
     }
 }
+
+#[test]
+fn a_declared_value_is_a_class_of_its_own_so_containment_is_exact() {
+    // No condition names `app`: without the probe, one class of repositories stands for all,
+    // and its representative could be the declared one.
+    let p = gh(&format!(r#"{{"StringLike":{{"{K}:sub":"repo:acme/*"}}}}"#));
+    let opts = Options {
+        distinguish: vec![("repo".into(), vec!["app".into()])],
+        ..Options::default()
+    };
+    let repo_is_app = |_: &str, form: &identity::Form, values: &[Option<&str>]| {
+        let i = form.fields.iter().position(|f| f.name == "repo");
+        i.and_then(|i| values[i]) == Some("app")
+    };
+    let out = outside(&p, &opts, repo_is_app).unwrap();
+    assert!(!out.witnesses.is_empty());
+    for w in &out.witnesses {
+        assert!(allowed(&p, w));
+        let repo = w.claims["repository"].as_str().unwrap();
+        assert!(repo.starts_with("acme/") && repo != "acme/app", "{repo}");
+        assert!(w.claims["sub"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("repo:{repo}:")));
+    }
+    // Pinned to the declared repository: nothing is outside.
+    let pinned = gh(&format!(
+        r#"{{"StringLike":{{"{K}:sub":"repo:acme/app:*"}}}}"#
+    ));
+    assert!(outside(&pinned, &opts, repo_is_app)
+        .unwrap()
+        .witnesses
+        .is_empty());
+}

@@ -2,13 +2,21 @@
 //! the policy admits whose `sub` fields fall outside the declared values (another repository,
 //! another environment). The declared scope is the owner's word for what the role is for, so
 //! anything beyond it is an identity outside the intended scope: an error, with a witness.
+//!
+//! Decided exactly by the model ([`crate::model::outside`]): the declared values are classes
+//! of their own, so every admitted identity is checked, not a sample. A policy the model
+//! refuses gets no finding from this rule.
 
-use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use super::{sub_value_loc, witness_sub};
-use crate::lint::witness::{self, Candidate, Target};
-use crate::lint::{LintContext, Report, Rule, Scope, Severity};
+use crate::lint::context::ProviderView;
+use crate::lint::{LintContext, Report, Rule, Scope, Severity, Witness};
+use crate::model::identity::{self, Form};
+use crate::model::{self, Options};
 use crate::pattern::Matcher;
+use crate::providers::Profile;
+use crate::request::key_prefix;
 
 pub const RULE: Rule = Rule {
     id: "outside-declared-scope",
@@ -21,104 +29,183 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for scope in ctx.config.scopes_for(ctx.origin) {
-        for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
-            for p in &view.providers {
-                let Some(profile) = p.profile else { continue };
-                let fields: Vec<String> = scope
+        let opts = Options {
+            distinguish: scope
+                .fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            ..Options::default()
+        };
+        // Per caller the policy names, computed once: the model asks per representative.
+        let asked: BTreeMap<&str, Vec<String>> = ctx
+            .statements
+            .iter()
+            .flat_map(|v| v.providers.iter())
+            .map(|p| (p.principal, declared_fields(ctx, scope, p.principal)))
+            .collect();
+        let inside = |principal: &str, form: &Form, values: &[Option<&str>]| {
+            let Some(fields) = asked.get(principal) else {
+                return true;
+            };
+            fields.iter().all(|name| {
+                let value = form
                     .fields
-                    .keys()
-                    .filter(|name| {
-                        profile
-                            .subject
-                            .iter()
-                            .any(|f| f.fields().any(|x| x.name == name.as_str()))
-                    })
-                    .cloned()
-                    .collect();
-                if fields.is_empty() {
-                    continue; // the scope is about another provider
-                }
-                // The last candidate accepted is the one the evaluator admitted: the search
-                // stops there.
-                let escaped = RefCell::new(String::new());
-                let outside = |c: &Candidate| {
-                    let out = escapes(scope, &fields, c);
-                    if out {
-                        escaped.replace(describe(&fields, c));
-                    }
-                    out
-                };
-                // Outsiders and look-alikes first, then the policy's own values and examples.
-                let wide = Target {
-                    fields: fields.clone(),
-                    ..Target::default()
-                };
-                let every_form = Target {
-                    forms: profile.subject.iter().map(|f| f.name).collect(),
-                    ..Target::default()
-                };
-                let Some(mut w) = witness::subject_where(ctx, view, p, &wide, &outside)
-                    .or_else(|| witness::subject_where(ctx, view, p, &every_form, &outside))
-                else {
-                    continue;
-                };
-                w.who = escaped.take();
-                let sub = witness_sub(&w).to_string();
-                let loc = sub_value_loc(view, p, &sub);
-                let declared: Vec<String> = fields
                     .iter()
-                    .filter_map(|f| scope.fields.get(f).map(|v| format!("{f} = {v:?}")))
-                    .collect();
-                let finding = report
-                    .finding(
-                        &loc,
-                        format!(
-                            "`{sub}` is admitted, but the scope declared for `{}` allows only {}",
-                            scope.path,
-                            declared.join(", ")
-                        ),
-                    )
-                    .help(
-                        "narrow the `sub` condition to the declared values, or correct the \
-                         `[[scope]]` in rolecall.toml",
-                    )
-                    .witness(Some(w));
-                report.push(finding);
+                    .position(|f| f.name == name.as_str())
+                    .and_then(|i| values.get(i).copied().flatten());
+                value.is_some_and(|v| allowed(scope, name, v))
+            })
+        };
+        // Exact or nothing: a refusal is no evidence either way.
+        let Ok(found) = model::outside(ctx.policy, &opts, inside) else {
+            continue;
+        };
+        // One finding per caller: the first identity form that leaves the scope.
+        let mut reported: Vec<&str> = Vec::new();
+        for w in &found.witnesses {
+            if reported.contains(&w.principal.as_str()) {
+                continue;
             }
+            reported.push(&w.principal);
+            report_witness(ctx, report, scope, w);
         }
     }
 }
 
-/// Does the candidate leave the scope? A declared field it lacks, or whose value matches none of
-/// the allowed patterns, is outside.
-fn escapes(scope: &Scope, fields: &[String], c: &Candidate) -> bool {
-    fields.iter().any(|name| {
-        let allowed = scope
-            .fields
-            .get(name)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        match c.values.iter().find(|(f, _, _)| f.name == name.as_str()) {
-            Some((_, value, _)) => !allowed.iter().any(|a| Matcher::new(a).is_match(value)),
-            None => true,
-        }
-    })
+/// The declared fields the scope asks of this caller's tokens: those its provider's subject
+/// grammar names. None when the scope is about another provider, when a declared field is
+/// one the model does not render as a field (the caller is not judged on guesses), or when a
+/// GitHub provider carries custom subject templates, which the model does not render.
+fn declared_fields(ctx: &LintContext<'_>, scope: &Scope, principal: &str) -> Vec<String> {
+    let Some(view) = provider_view(ctx, principal) else {
+        return Vec::new();
+    };
+    let Some(profile) = view.profile else {
+        return Vec::new();
+    };
+    let builtin = Profile::for_prefix(view.prefix).is_some_and(|b| std::ptr::eq(b, profile));
+    if profile.id == "github" && !builtin {
+        return Vec::new();
+    }
+    let fields: Vec<String> = scope
+        .fields
+        .keys()
+        .filter(|name| {
+            profile
+                .subject
+                .iter()
+                .any(|f| f.fields().any(|x| x.name == name.as_str()))
+        })
+        .cloned()
+        .collect();
+    let modelled = identity::for_prefix(key_prefix(principal));
+    let renders = |name: &String| {
+        modelled
+            .forms
+            .iter()
+            .any(|f| f.fields.iter().any(|x| &x.name == name))
+    };
+    if fields.iter().all(renders) {
+        fields
+    } else {
+        Vec::new()
+    }
+}
+
+/// The first provider entry of the policy for this caller.
+fn provider_view<'c>(ctx: &'c LintContext<'_>, principal: &str) -> Option<&'c ProviderView<'c>> {
+    ctx.statements
+        .iter()
+        .flat_map(|v| v.providers.iter())
+        .find(|p| p.principal == principal)
+}
+
+fn allowed(scope: &Scope, name: &str, value: &str) -> bool {
+    scope
+        .fields
+        .get(name)
+        .is_some_and(|pats| pats.iter().any(|a| Matcher::new(a).is_match(value)))
+}
+
+fn report_witness(ctx: &LintContext<'_>, report: &mut Report, scope: &Scope, w: &model::Witness) {
+    let fields = declared_fields(ctx, scope, &w.principal);
+    let sub = w
+        .claims
+        .get("sub")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    // The statement that admits the witness, for the location of its `sub` value.
+    let decision = crate::eval::evaluate(ctx.policy, &w.request());
+    let admitting = decision
+        .deciding_statement()
+        .and_then(|t| ctx.statements.get(t.index));
+    let Some((view, p)) = admitting.and_then(|v| {
+        v.providers
+            .iter()
+            .find(|p| p.principal == w.principal)
+            .map(|p| (v, p))
+    }) else {
+        return;
+    };
+    let loc = sub_value_loc(view, p, &sub);
+    let declared: Vec<String> = fields
+        .iter()
+        .filter_map(|f| scope.fields.get(f).map(|v| format!("{f} = {v:?}")))
+        .collect();
+    let witness = Witness {
+        claims: w.claims.clone(),
+        source_ip: w.source_ip,
+        principal: w.principal.clone(),
+        who: describe(&fields, w),
+    };
+    let admitted = if sub.is_empty() {
+        format!("a `{}` token", w.form)
+    } else {
+        format!("`{}`", witness_sub(&witness))
+    };
+    let finding = report
+        .finding(
+            &loc,
+            format!(
+                "{admitted} is admitted, but the scope declared for `{}` allows only {}",
+                scope.path,
+                declared.join(", ")
+            ),
+        )
+        .help(
+            "narrow the `sub` condition to the declared values, or correct the `[[scope]]` in \
+             rolecall.toml",
+        )
+        .witness(Some(witness));
+    report.push(finding);
 }
 
 /// Words for the witness: the declared fields it leaves.
-fn describe(fields: &[String], c: &Candidate) -> String {
+fn describe(fields: &[String], w: &model::Witness) -> String {
     let parts: Vec<String> = fields
         .iter()
-        .map(
-            |name| match c.values.iter().find(|(f, _, _)| f.name == name.as_str()) {
-                Some((_, value, _)) => format!("{name} `{value}`"),
+        .map(|name| {
+            match w
+                .fields
+                .iter()
+                .find(|(f, _)| f == name)
+                .and_then(|(_, v)| v.as_ref())
+            {
+                Some(value) => format!("{name} `{value}`"),
                 None => format!("no {name}"),
-            },
-        )
+            }
+        })
         .collect();
+    let article = if w.form.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!(
-        "a `{}` token with {}, outside the declared scope",
-        c.form.name,
+        "{article} `{}` token with {}, outside the declared scope",
+        w.form,
         parts.join(", ")
     )
 }
