@@ -24,6 +24,8 @@ pub struct Pat {
     /// First word of this pattern's bitset inside a key state.
     offset: usize,
     words: usize,
+    /// Positions of its `*`s, ascending: the epsilon closure visits only these.
+    stars: Vec<usize>,
 }
 
 impl Pat {
@@ -38,11 +40,18 @@ impl Pat {
             }
         }
         let words = (elems.len() + 1).div_ceil(64);
+        let stars = elems
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| **e == Elem::Star)
+            .map(|(i, _)| i)
+            .collect();
         Pat {
             elems,
             fold,
             offset: 0,
             words,
+            stars,
         }
     }
 
@@ -107,16 +116,21 @@ impl KeyAutomaton {
 
     /// The state after reading `c` (a character of the value).
     pub fn step(&self, s: &State, c: char) -> State {
-        let mut out = s.clone();
+        let mut out = vec![0; s.len()];
         for p in &self.pats {
+            let cur = s.get(p.offset..p.offset + p.words).unwrap_or(&[]);
+            // A pattern that has failed stays failed: most of an exact list is, after a
+            // character or two.
+            if cur.iter().all(|w| *w == 0) {
+                continue;
+            }
             if p.fold {
-                let mut cur: Vec<u64> = s.get(p.offset..p.offset + p.words).unwrap_or(&[]).to_vec();
+                let mut cur: Vec<u64> = cur.to_vec();
                 for l in c.to_lowercase() {
                     cur = step_one(p, &cur, l);
                 }
                 write(&mut out, p, &cur);
             } else {
-                let cur = s.get(p.offset..p.offset + p.words).unwrap_or(&[]);
                 let next = step_one(p, cur, c);
                 write(&mut out, p, &next);
             }
@@ -158,31 +172,36 @@ fn write(out: &mut [u64], p: &Pat, bits: &[u64]) {
 }
 
 /// One pattern's positions after reading `c`, in a local bitset (offset 0).
+/// Only the positions reached are visited (a long literal has one or two).
 fn step_one(p: &Pat, cur: &[u64], c: char) -> Vec<u64> {
     let mut next = vec![0u64; p.words];
-    for (i, e) in p.elems.iter().enumerate() {
-        if !get(cur, 0, i) {
-            continue;
-        }
-        match e {
-            Elem::Char(d) if *d == c => set(&mut next, 0, i + 1),
-            Elem::One => set(&mut next, 0, i + 1),
-            Elem::Star => set(&mut next, 0, i),
-            Elem::Char(_) => {}
+    for (wi, &word) in cur.iter().enumerate().take(p.words) {
+        let mut bits = word;
+        while bits != 0 {
+            let i = wi * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            match p.elems.get(i) {
+                Some(Elem::Char(d)) if *d == c => set(&mut next, 0, i + 1),
+                Some(Elem::One) => set(&mut next, 0, i + 1),
+                Some(Elem::Star) => set(&mut next, 0, i),
+                // Another character, or the end of the pattern: nothing follows.
+                _ => {}
+            }
         }
     }
-    close_at(&p.elems, &mut next, 0);
+    close_at(p, &mut next, 0);
     next
 }
 
 /// Epsilon closure: a `*` may match nothing, so its position also stands after it.
 fn close(p: &Pat, bits: &mut [u64]) {
-    close_at(&p.elems, bits, p.offset);
+    close_at(p, bits, p.offset);
 }
 
-fn close_at(elems: &[Elem], bits: &mut [u64], offset: usize) {
-    for (i, e) in elems.iter().enumerate() {
-        if *e == Elem::Star && get(bits, offset, i) {
+/// Ascending, so a run of `*`s closes in one pass.
+fn close_at(p: &Pat, bits: &mut [u64], offset: usize) {
+    for &i in &p.stars {
+        if get(bits, offset, i) {
             set(bits, offset, i + 1);
         }
     }

@@ -126,6 +126,52 @@ impl Fields {
     }
 }
 
+/// The classes earlier searches of one query found, per caller. The forms of a provider share
+/// fields that meet the same automata in the same states (GitHub's eight forms share the
+/// owner, the repository and the job's fields), and a search depends on nothing else: its
+/// field's values and the occurrences it meets. The `Dfa` indices are the caller's own.
+#[derive(Default)]
+pub struct Searched {
+    done: FxMap<SearchKey, Vec<(Vec<Sid>, String)>>,
+}
+
+/// The field (name, realistic values, domain) and each occurrence (automaton, start states,
+/// literal after it, whether the claim ends there).
+type SearchKey = (
+    String,
+    String,
+    String,
+    String,
+    Vec<(usize, Vec<Sid>, String, bool)>,
+);
+
+impl Searched {
+    fn search(
+        &mut self,
+        field: &FieldSpec,
+        occ: &[Occurrence],
+        dfas: &mut [Dfa],
+        opts: &Options,
+        work: &Work,
+    ) -> Result<Vec<(Vec<Sid>, String)>, ModelError> {
+        let key: SearchKey = (
+            field.name.clone(),
+            field.example.clone(),
+            field.other.clone(),
+            format!("{:?}", field.domain),
+            occ.iter()
+                .map(|o| (o.dfa, o.starts.clone(), o.after.clone(), o.ends))
+                .collect(),
+        );
+        if let Some(found) = self.done.get(&key) {
+            return Ok(found.clone());
+        }
+        let found = search(field, occ, dfas, opts, work)?;
+        self.done.insert(key, found.clone());
+        Ok(found)
+    }
+}
+
 /// Classes of every field of `form`, given each claim's automaton (an index into `dfas`;
 /// `None` when no condition tests the claim).
 pub fn classes(
@@ -134,6 +180,7 @@ pub fn classes(
     dfas: &mut [Dfa],
     opts: &Options,
     work: &Work,
+    searched: &mut Searched,
 ) -> Result<Fields, ModelError> {
     // Per claim: position in the template and the frontier of states there.
     let mut cursor: Vec<(usize, Vec<Sid>)> = automata
@@ -200,7 +247,7 @@ pub fn classes(
             });
             continue;
         }
-        let found = search(field, &occ, dfas, opts, work)?;
+        let found = searched.search(field, &occ, dfas, opts, work)?;
         // Advance each claim past the field: the new frontier is every class's state after
         // the following literal.
         for o in &occ {

@@ -44,6 +44,10 @@ pub use diff::{diff, Diff, Way};
 pub use error::ModelError;
 pub use role_who::{role_who, RoleWho, WhoCache};
 pub use space::{Options, Witness};
+
+/// The caps that bound a search ([`Options`]'s `max_*` fields); past one the answer is
+/// [`ModelError::TooComplex`], whose message points here.
+pub type Limits = Options;
 pub use who::{who, Who, WhoLine};
 
 #[cfg(test)]

@@ -159,11 +159,19 @@ impl Space {
             // One automaton per set of keys a claim feeds, shared by every form.
             let mut dfas: Vec<Dfa> = Vec::new();
             let mut dfa_index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+            let mut searched = field::Searched::default();
             for (fi, form) in model.forms.iter().enumerate() {
                 let mut automata =
                     self.automata(form, prefix, model.claim_set, &mut dfas, &mut dfa_index);
                 let probed = self.probed(form, &mut automata, &mut dfas);
-                let fields = field::classes(&probed, &automata, &mut dfas, &self.opts, &work)?;
+                let fields = field::classes(
+                    &probed,
+                    &automata,
+                    &mut dfas,
+                    &self.opts,
+                    &work,
+                    &mut searched,
+                )?;
                 // Witnesses look their fields' classes up again, from a shared borrow.
                 let dfas_now = RefCell::new(std::mem::take(&mut dfas));
                 let classes: Vec<&[field::Class]> =
