@@ -3,8 +3,12 @@
 # inputs, write the SARIF file, and record rolecall's exit code in $GITHUB_OUTPUT so the
 # upload runs before the job fails. With a diff base (in a pull request, its base commit) it
 # also runs `rolecall diff --git BASE PATHS`: each new way in is an error annotation naming its
-# witness token, and a second SARIF file. Exits 0 when the runs worked (clean, findings or new
-# access: the Action's last step fails the job on the codes), 2 on an error.
+# witness token, and a second SARIF file.
+#
+# Exits 0 once the codes are recorded, errors included, so that the uploads run: the Action's
+# last step fails the job on the codes. A file rolecall cannot read or parse is such an error:
+# lint lists it in the SARIF beside the other files' findings, and that SARIF is uploaded.
+# Exits 2 on an error that leaves nothing to upload (a bad input, bad configuration).
 #
 # Inputs arrive as environment variables: INPUT_PATHS (space or newline separated),
 # INPUT_FAIL_ON, INPUT_CONFIG, INPUT_DIFF_BASE, SARIF and DIFF_SARIF (the output files).
@@ -35,21 +39,26 @@ args=(lint "${paths[@]}" --format sarif --fail-on "$FAIL_ON")
 code=0
 "$ROLECALL" "${args[@]}" >"$SARIF" || code=$?
 echo "code=$code" >>"$GITHUB_OUTPUT"
-echo "sarif=$SARIF" >>"$GITHUB_OUTPUT"
 case "$code" in
   0) echo "rolecall: no finding at or above $FAIL_ON" ;;
   1) echo "rolecall: findings at or above $FAIL_ON; see $SARIF and code scanning" ;;
   *)
-    echo "::error title=rolecall::rolecall lint exited $code (an error: unreadable file, invalid JSON or bad configuration)"
-    exit 2
+    # rolecall writes a whole SARIF document or nothing: nothing is a bad configuration.
+    if [ ! -s "$SARIF" ]; then
+      echo "::error title=rolecall::rolecall lint exited $code with no SARIF (bad configuration or arguments; the log above says which)"
+      exit 2
+    fi
+    echo "::error title=rolecall::rolecall lint exited $code: a file it could not read or parse (the SARIF lists it beside the other files' findings, and is uploaded before the job fails)"
     ;;
 esac
+echo "sarif=$SARIF" >>"$GITHUB_OUTPUT"
 
 [ -n "$DIFF_BASE" ] || exit 0
+# A diff error fails the job in the last step, after the lint SARIF is uploaded.
 diff_error() {
   echo "diff-code=2" >>"$GITHUB_OUTPUT"
   echo "::error title=rolecall diff::$*"
-  exit 2
+  exit 0
 }
 # actions/checkout fetches one commit by default: fetch the base when the checkout lacks it.
 if ! git cat-file -e "$DIFF_BASE^{commit}" 2>/dev/null; then

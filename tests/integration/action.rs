@@ -128,10 +128,60 @@ fn the_config_input_is_read() {
 }
 
 #[test]
-fn an_error_fails_the_step_with_an_annotation() {
-    let run = run_step(&[("INPUT_PATHS", "no/such/policy.json")]);
+fn a_file_error_beside_findings_still_writes_the_sarif_for_upload() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(path("corpus/policies/seed")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(dir.path().join("broken.json"), "{\"Version\": \n").unwrap();
+    let paths = dir.path().to_str().unwrap();
+    let run = run_step(&[("INPUT_PATHS", paths), ("INPUT_FAIL_ON", "error")]);
+    // The step passes so that the upload runs; the last step fails the job on code 2.
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["code"], "2");
+    assert!(run.outputs["sarif"].ends_with("rolecall.sarif"));
+    assert!(
+        run.stdout
+            .contains("::error title=rolecall::rolecall lint exited 2: a file"),
+        "{}",
+        run.stdout
+    );
+    let sarif = run.sarif.expect("a SARIF file");
+    let direct = rolecall(
+        &["lint", paths, "--format", "sarif", "--fail-on", "error"],
+        None,
+    );
+    assert_eq!(direct.code, 2);
+    assert_eq!(
+        sarif,
+        serde_json::from_str::<Value>(&direct.stdout).unwrap()
+    );
+    let rules: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"file-error"), "{rules:?}");
+    assert!(rules.contains(&"missing-subject-condition"), "{rules:?}");
+    let yaml = std::fs::read_to_string(path("action.yml")).unwrap();
+    assert!(yaml.contains("if: inputs.sarif-upload == 'true' && steps.lint.outputs.sarif != ''"));
+    assert!(yaml.contains("if: steps.lint.outputs.code != '0'"));
+}
+
+#[test]
+fn an_error_with_nothing_to_upload_fails_the_step_with_an_annotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rolecall.toml");
+    std::fs::write(&config, "nonsense = =\n").unwrap();
+    let run = run_step(&[
+        ("INPUT_PATHS", "corpus/policies/seed"),
+        ("INPUT_CONFIG", config.to_str().unwrap()),
+    ]);
     assert_eq!(run.code, 2);
     assert_eq!(run.outputs["code"], "2");
+    assert!(!run.outputs.contains_key("sarif"), "{:?}", run.outputs);
     assert!(
         run.stdout.contains("::error title=rolecall::"),
         "{}",
@@ -257,7 +307,7 @@ fn no_diff_without_a_base_and_a_narrowing_is_no_new_access() {
 }
 
 #[test]
-fn a_base_missing_from_the_checkout_fails_the_step() {
+fn a_base_missing_from_the_checkout_is_a_diff_error_after_the_lint() {
     let (checkout, _) = pull_request("policy-repository.json", "policy-environment.json");
     let run = run_step_in(
         checkout.path(),
@@ -266,7 +316,10 @@ fn a_base_missing_from_the_checkout_fails_the_step() {
             "0000000000000000000000000000000000000001",
         )],
     );
-    assert_eq!(run.code, 2);
+    // The lint SARIF is still uploaded; the last step fails the job on diff-code 2.
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["code"], "0");
+    assert!(run.outputs.contains_key("sarif"));
     assert_eq!(run.outputs["diff-code"], "2");
     assert!(run.stdout.contains("fetch-depth: 0"), "{}", run.stdout);
 }

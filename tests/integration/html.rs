@@ -291,3 +291,98 @@ fn a_clean_run_is_a_page_with_no_roles() {
     assert!(page.contains("0 role(s) or file(s) with findings"));
     assert_eq!(data["roles"], Value::Array(Vec::new()));
 }
+
+#[test]
+fn exposure_buckets_roles_by_the_widest_identity_set_they_admit() {
+    let fed = |issuer: &str| serde_json::json!({"Federated": format!("arn:aws:iam::111122223333:oidc-provider/{issuer}")});
+    let gh = "token.actions.githubusercontent.com";
+    let allow = |principal: Value, condition: Value| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": condition}]})
+    };
+    let console: Value = serde_json::from_str(
+        &std::fs::read_to_string(path("corpus/policies/seed/policy-console-default.json")).unwrap(),
+    )
+    .unwrap();
+    let roles = [
+        // Any identity pool of any account: Cognito's `aud` is the pool.
+        (
+            "cognito-any-pool",
+            allow(
+                serde_json::json!({"Federated": "cognito-identity.amazonaws.com"}),
+                serde_json::json!({"ForAnyValue:StringLike":
+                    {"cognito-identity.amazonaws.com:amr": "authenticated"}}),
+            ),
+            "cross-tenant",
+        ),
+        // No `sub` on gitlab.com, an issuer every customer shares.
+        (
+            "gitlab-no-sub",
+            allow(
+                fed("gitlab.com"),
+                serde_json::json!({"StringEquals": {"gitlab.com:aud": "https://gitlab.com"}}),
+            ),
+            "cross-tenant",
+        ),
+        // No `sub` on a workspace's own issuer: that workspace.
+        ("bitbucket-no-sub", console, "tenant-wide"),
+        (
+            "github-prod",
+            allow(
+                fed(gh),
+                serde_json::json!({"StringEquals": {format!("{gh}:aud"): "sts.amazonaws.com",
+                    format!("{gh}:sub"): "repo:acme/app:environment:prod"}}),
+            ),
+            "one environment or narrower",
+        ),
+        // `*` under StringEquals is literal: no token gets in.
+        (
+            "github-literal-star",
+            allow(
+                fed(gh),
+                serde_json::json!({"StringEquals": {format!("{gh}:aud"): "sts.amazonaws.com",
+                    format!("{gh}:sub"): "repo:acme/app:*"}}),
+            ),
+            "no token admitted",
+        ),
+        (
+            "invalid",
+            serde_json::json!({"Version": "2012-10-17", "Statement": "nope"}),
+            "not decided",
+        ),
+    ];
+    let listing: Vec<Value> = roles
+        .iter()
+        .map(
+            |(name, doc, _)| serde_json::json!({"RoleName": name, "AssumeRolePolicyDocument": doc}),
+        )
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roles.json");
+    std::fs::write(&file, serde_json::json!({ "Roles": listing }).to_string()).unwrap();
+    let (page, data) = report(&[file.to_str().unwrap()]);
+    for (name, _, want) in &roles {
+        let role = data["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["n"] == *name)
+            .unwrap_or_else(|| panic!("no role {name}"));
+        let got = &data["exposure"][role["x"].as_u64().unwrap() as usize];
+        assert_eq!(got, want, "{name}");
+    }
+    // The chart counts the roles of each bucket, widest first.
+    let chart = &page[page.find("<svg id=\"exposure\"").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    for (_, _, want) in &roles {
+        let n = roles.iter().filter(|(_, _, w)| w == want).count();
+        let bar = format!("<title>{want}: {n} role(s)</title>");
+        assert!(chart.contains(&bar), "no `{bar}`");
+    }
+    let (first, last) = (
+        chart.find("cross-tenant").unwrap(),
+        chart.find("not decided").unwrap(),
+    );
+    assert!(first < last);
+}

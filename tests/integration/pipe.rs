@@ -188,19 +188,94 @@ fn report_false_sends_nothing_and_needs_no_pipelines_variables() {
     assert!(run.requests.is_empty());
 }
 
+/// The seed's policies and `broken.json`, which is not JSON, in a temporary directory.
+fn seed_with_a_broken_file() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(path("corpus/policies/seed")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(dir.path().join("broken.json"), "{\"Version\": \n").unwrap();
+    dir
+}
+
 #[test]
-fn an_error_posts_no_report_and_exits_2() {
-    let run = run_pipe(&[("PATHS", "no/such/dir/policy.json")]);
-    assert_eq!(run.code, 2);
-    assert!(run.requests.is_empty());
+fn a_file_error_beside_findings_posts_the_report_then_fails_the_step() {
+    let dir = seed_with_a_broken_file();
+    let paths = dir.path().to_str().unwrap();
+    // Below FAIL_ON=error the seed's findings alone would pass: the error decides.
+    let run = run_pipe(&[("PATHS", paths), ("FAIL_ON", "error")]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let direct = rolecall(&["lint", "--format", "bitbucket", paths], None);
+    assert_eq!(direct.code, 2, "{}", direct.stderr);
+    let expected: Value = serde_json::from_str(&direct.stdout).unwrap();
+    assert_eq!(run.requests.len(), 2, "{}", run.stderr);
+    let (report, annotations) = (&run.requests[0], &run.requests[1]);
+    assert_eq!(report.method(), "PUT");
+    assert_eq!(report.url(), REPORT_URL);
+    assert_eq!(report.body, expected["report"]);
+    assert_eq!(report.body["result"], "FAILED");
+    assert_eq!(annotations.url(), format!("{REPORT_URL}/annotations"));
+    // The file error (HIGH) first, then the seed's warning and note.
+    let sent = annotations.body.as_array().unwrap();
+    let severities: Vec<&str> = sent
+        .iter()
+        .map(|a| a["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["HIGH", "MEDIUM", "LOW"]);
     assert!(
-        run.stderr.contains("no report was posted"),
+        sent[0]["path"].as_str().unwrap().ends_with("broken.json"),
         "{}",
-        run.stderr
+        sent[0]
     );
-    let bad = run_pipe(&[("PATHS", "corpus/policies/seed"), ("FAIL_ON", "loud")]);
-    assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("FAIL_ON"), "{}", bad.stderr);
+    assert_eq!(sent[0]["annotation_type"], "BUG");
+    let rules: Vec<&str> = sent[1..]
+        .iter()
+        .map(|a| a["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules
+            .iter()
+            .any(|s| s.contains("missing-subject-condition")),
+        "{rules:?}"
+    );
+    assert!(
+        run.stdout.contains("with 3 annotation(s)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("✖ rolecall: lint exited 2"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_missing_path_is_reported_and_a_bad_config_posts_nothing() {
+    let run = run_pipe(&[("PATHS", "no/such/dir/policy.json")]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.requests.len(), 2, "{}", run.stderr);
+    assert_eq!(run.requests[0].body["result"], "FAILED");
+    let sent = run.requests[1].body.as_array().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["path"], "no/such/dir/policy.json");
+    assert_eq!(sent[0]["severity"], "HIGH");
+    // A configuration rolecall cannot read: no payload, so no report.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rolecall.toml");
+    std::fs::write(&config, "nonsense = =\n").unwrap();
+    let bad = run_pipe(&[
+        ("PATHS", "corpus/policies/seed"),
+        ("CONFIG", config.to_str().unwrap()),
+    ]);
+    assert_eq!(bad.code, 2, "{}{}", bad.stdout, bad.stderr);
+    assert!(bad.requests.is_empty());
+    assert!(bad.stderr.contains("none was posted"), "{}", bad.stderr);
+    let loud = run_pipe(&[("PATHS", "corpus/policies/seed"), ("FAIL_ON", "loud")]);
+    assert_eq!(loud.code, 2);
+    assert!(loud.requests.is_empty());
+    assert!(loud.stderr.contains("FAIL_ON"), "{}", loud.stderr);
 }
 
 #[test]
@@ -413,14 +488,21 @@ fn a_narrowing_pull_request_passes_and_diff_base_none_turns_the_diff_off() {
 }
 
 #[test]
-fn a_diff_base_missing_from_the_clone_is_an_error_that_posts_nothing() {
+fn a_diff_base_missing_from_the_clone_is_an_error_after_the_lint_report() {
     let (clone, _) = pull_request("policy-repository.json", "policy-environment.json");
     let run = run_pipe_in(
         clone.path(),
         &[("DIFF_BASE", "0000000000000000000000000000000000000001")],
     );
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(run.requests.is_empty());
+    // The lint report (clean, so no annotation) and no diff report.
+    assert_eq!(run.requests.len(), 1, "{}", run.stderr);
+    assert!(run.requests[0].url().ends_with("/reports/rolecall"));
+    assert!(
+        run.stdout.contains("✖ rolecall diff: exited 2"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stderr.contains("clone: depth: full"), "{}", run.stderr);
 }
 

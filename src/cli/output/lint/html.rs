@@ -8,11 +8,15 @@
 //! so a `</script>` in a policy cannot end the script), and the script builds rows with
 //! `textContent`, never `innerHTML`.
 //!
-//! **Exposure** puts each role with findings in the widest identity set its breadth findings
-//! admit: cross-tenant (`cross-tenant-subject`, `wildcard-principal`, `fail-open-condition`),
-//! tenant-wide (`tenant-wide-subject`, `missing-subject-condition`), one repository
-//! (`any-ref-subject`, `ref-type-wildcard`, `unprotected-ref-trusted`), else one environment or
-//! narrower (no breadth finding). Roles without findings are not in the report.
+//! **Exposure** puts each role with findings in the widest identity set it admits: by its
+//! breadth findings, cross-tenant (`cross-tenant-subject`, `wildcard-principal`,
+//! `fail-open-condition`, `refused-at-next-edit`, `missing-subject-condition` on an issuer
+//! shared by every customer, Cognito's `missing-audience-condition`),
+//! tenant-wide (`tenant-wide-subject`, `missing-subject-condition`, `guest-identities-admitted`,
+//! `any-namespace-subject`), one repository (`any-ref-subject`, `ref-type-wildcard`,
+//! `unprotected-ref-trusted`); without one, by its `who` summary: one environment or narrower
+//! (some token gets in), no token admitted, or not decided (the model refused it, or the
+//! policy did not parse). Roles without findings are not in the report.
 //!
 //! **Who** (each role's `rolecall who` summary) is worked out by the lint run
 //! ([`rolecall::lint::LintOptions::who`]) and only rendered here: every way in, in the
@@ -25,24 +29,34 @@ use std::io::{self, Write};
 
 use rolecall::lint::Severity;
 use rolecall::model::RoleWho;
-use rolecall::providers::Profile;
+use rolecall::providers::{Profile, ALL};
 use serde_json::{json, Value};
 
 use super::Located;
 
-/// The exposure buckets, widest first, with the rules that put a role in each.
-const EXPOSURE: [(&str, &[&str]); 4] = [
+/// The exposure buckets, widest first, with the rules that put a role in each. A role with no
+/// breadth finding goes by its `who` summary: it admits some token (one environment or
+/// narrower), none, or the model did not decide it (nor a policy that did not parse).
+const EXPOSURE: [(&str, &[&str]); 6] = [
     (
         "cross-tenant",
         &[
             "cross-tenant-subject",
             "wildcard-principal",
             "fail-open-condition",
+            // A shared issuer's `sub` and `job_workflow_ref` left open: they carry the tenant.
+            "refused-at-next-edit",
         ],
     ),
     (
         "tenant-wide",
-        &["tenant-wide-subject", "missing-subject-condition"],
+        &[
+            "tenant-wide-subject",
+            "missing-subject-condition",
+            // Every identity of the pool, guests too; every namespace of the cluster.
+            "guest-identities-admitted",
+            "any-namespace-subject",
+        ],
     ),
     (
         "one repository",
@@ -53,7 +67,12 @@ const EXPOSURE: [(&str, &[&str]); 4] = [
         ],
     ),
     ("one environment or narrower", &[]),
+    ("no token admitted", &[]),
+    ("not decided", &[]),
 ];
+const NARROW: usize = 3;
+const NOBODY: usize = 4;
+const UNDECIDED: usize = 5;
 
 /// Characters of policy text shown on each side of a finding's value, and of the value.
 /// (Kept short: a dump's report holds thousands of excerpts, and the page's load time is its
@@ -64,8 +83,23 @@ const HIT_CHARS: usize = 400;
 fn exposure_of(rule: &str) -> usize {
     EXPOSURE
         .iter()
+        .take(NARROW)
         .position(|(_, rules)| rules.contains(&rule))
-        .unwrap_or(EXPOSURE.len() - 1)
+        .unwrap_or(NARROW)
+}
+
+/// A finding's bucket, the provider's tenancy considered: no `sub` condition on an issuer
+/// shared by every customer (GitHub, Buildkite, ...) admits other tenants, not one tenant; and
+/// `missing-audience-condition` is cross-tenant for Cognito identity pools, where every pool in
+/// every account mints tokens for one issuer and `aud` is the pool (elsewhere STS checks `aud`
+/// against the provider's client IDs).
+fn finding_exposure(l: &Located, provider: Option<&str>) -> usize {
+    let profile = provider.and_then(|name| ALL.iter().find(|p| p.name == name));
+    match (l.finding.rule, profile) {
+        ("missing-subject-condition", Some(p)) if p.is_shared() => 0,
+        ("missing-audience-condition", Some(p)) if p.id == "cognito-identity" => 0,
+        (rule, _) => exposure_of(rule),
+    }
 }
 
 fn severity_rank(s: Severity) -> usize {
@@ -165,15 +199,20 @@ fn provider(l: &Located) -> Option<&'static str> {
 
 fn summary(html: &mut String, located: &[Located], roles: &[Role<'_>], baselined: usize) {
     let count = |s: Severity| located.iter().filter(|l| l.finding.severity == s).count();
+    // A count in its severity's colour, or muted when there is none to look at.
+    let counted = |s: Severity, what: &str| {
+        let n = count(s);
+        let class = if n > 0 { s.as_str() } else { "none" };
+        format!("<b class=\"sev-{class}\">{n} {what}</b>")
+    };
     let _ = writeln!(
         html,
         "<header><h1>rolecall audit report</h1><p>{} role(s) or file(s) with findings: \
-         <b class=\"sev-error\">{} error(s)</b>, <b class=\"sev-warning\">{} warning(s)</b>, \
-         <b class=\"sev-note\">{} note(s)</b>{}.{} Generated by rolecall {}.</p></header>",
+         {}, {}, {}{}.{} Generated by rolecall {}.</p></header>",
         roles.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Note),
+        counted(Severity::Error, "error(s)"),
+        counted(Severity::Warning, "warning(s)"),
+        counted(Severity::Note, "note(s)"),
         if baselined > 0 {
             format!("; {baselined} finding(s) already in the baseline")
         } else {
@@ -258,11 +297,13 @@ fn chart(html: &mut String, roles: &[Role<'_>]) {
         }
     }
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
-    let colours = ["#b3261e", "#c26a00", "#8a7a00", "#3b7d3b"];
+    let colours = [
+        "#b3261e", "#c26a00", "#8a7a00", "#3b7d3b", "#7a8aa0", "#9a9aa4",
+    ];
     let _ = write!(
         html,
-        "<section><h2>Exposure</h2><p>Roles with findings, by the widest identity set their \
-         findings show they admit.</p><svg id=\"exposure\" role=\"img\" \
+        "<section><h2>Exposure</h2><p>Roles with findings, by the widest identity set they \
+         admit: from their breadth findings, else from what <code>rolecall who</code> finds.</p><svg id=\"exposure\" role=\"img\" \
          aria-label=\"roles by exposure\" width=\"640\" height=\"{}\" \
          xmlns=\"http://www.w3.org/2000/svg\">",
         EXPOSURE.len() * 34 + 8
@@ -285,11 +326,20 @@ fn chart(html: &mut String, roles: &[Role<'_>]) {
 }
 
 fn widest(r: &Role<'_>) -> usize {
-    r.findings
+    let by_findings = r
+        .findings
         .iter()
-        .map(|l| exposure_of(l.finding.rule))
+        .map(|l| finding_exposure(l, r.provider))
         .min()
-        .unwrap_or(EXPOSURE.len() - 1)
+        .unwrap_or(NARROW);
+    if by_findings < NARROW {
+        return by_findings;
+    }
+    match r.who {
+        Some(RoleWho::Admits(w)) if w.lines.is_empty() => NOBODY,
+        Some(RoleWho::Admits(_)) => NARROW,
+        Some(RoleWho::Refused(_)) | None => UNDECIDED,
+    }
 }
 
 /// `{"exposure": [...], "roles": [{n, f, p, x, s, k: [findings]}], "t": [strings]}`, escaped
@@ -546,6 +596,8 @@ mod tests {
         assert_eq!(exposure_of("cross-tenant-subject"), 0);
         assert_eq!(exposure_of("missing-subject-condition"), 1);
         assert_eq!(exposure_of("any-ref-subject"), 2);
-        assert_eq!(exposure_of("duplicate-sid"), 3);
+        assert_eq!(exposure_of("duplicate-sid"), NARROW);
+        assert_eq!(exposure_of("refused-at-next-edit"), 0);
+        assert_eq!(exposure_of("guest-identities-admitted"), 1);
     }
 }
