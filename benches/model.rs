@@ -77,6 +77,37 @@ fn main() {
     for (t, name, n) in per_pair.iter().take(5) {
         println!("  slowest: {name}: {t:.1} µs ({n} representative requests)");
     }
+    // What lint's `unassumable-role` asks of every policy: does it admit anyone?
+    let mut asked: Vec<f64> = Vec::new();
+    for path in lint_cases(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/lint")) {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let Ok(case) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        if !case["policy"].is_object() {
+            continue;
+        }
+        let Ok(p) = parse(&serde_json::to_string(&case["policy"]).unwrap_or_default()) else {
+            continue;
+        };
+        let times: Vec<f64> = (0..7)
+            .map(|_| {
+                let t = Instant::now();
+                let _ = model::admits_anyone(&p, &Options::default());
+                t.elapsed().as_secs_f64() * 1e6
+            })
+            .collect();
+        asked.push(median(times));
+    }
+    let total: f64 = asked.iter().sum();
+    let slowest = asked.iter().copied().fold(0.0, f64::max);
+    println!(
+        "admits_anyone over {} lint corpus policies: median {:.1} µs, slowest {:.1} µs, {:.1} ms in all",
+        asked.len(),
+        median(asked.clone()),
+        slowest,
+        total / 1e3
+    );
     // Worst cases, each built against one cap: the slowest is the worst case's time.
     let mut worst: Vec<(f64, String, String)> = worst_cases()
         .into_iter()
@@ -107,6 +138,24 @@ fn main() {
     if let Some((took, name, said)) = worst.first() {
         println!("worst case: {name}: {took:.1} ms, {said}");
     }
+}
+
+/// Every `*.json` under `dir`, recursively, sorted.
+fn lint_cases(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 const K: &str = "token.actions.githubusercontent.com";

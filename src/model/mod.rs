@@ -39,7 +39,7 @@ mod role_who;
 mod space;
 mod who;
 
-pub use contained::{outside, Outside};
+pub use contained::{admits_anyone, outside, Admitted, Outside};
 pub use diff::{diff, Diff, Way};
 pub use error::ModelError;
 pub use role_who::{role_who, RoleWho, WhoCache};
