@@ -58,3 +58,31 @@ pub fn outside(
         requests,
     })
 }
+
+/// Is the admitted set empty?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admitted {
+    /// Some request is allowed (the search stopped at the first).
+    Someone,
+    /// No request is: every one of `requests` representatives was refused.
+    NoOne { requests: usize },
+}
+
+/// Whether `policy` admits anyone, stopping at the first allowed representative: a lint
+/// asks this of every policy, and most admit someone among their first requests.
+pub fn admits_anyone(policy: &Policy, opts: &Options) -> Result<Admitted, ModelError> {
+    let space = Space::new(&[policy], opts)?;
+    let mut found = false;
+    let judge = |req: &crate::request::Request| evaluate(policy, req).verdict == Verdict::Allow;
+    let requests = space.visit(judge, |_, &allowed, _| {
+        if allowed {
+            found = true;
+            space.stop();
+        }
+    })?;
+    Ok(if found {
+        Admitted::Someone
+    } else {
+        Admitted::NoOne { requests }
+    })
+}

@@ -22,8 +22,16 @@ impl Hasher for Fx {
     fn finish(&self) -> u64 {
         self.0
     }
+    /// A word at a time: automaton states hash as slices of `u64`, and hashing them a byte
+    /// at a time was a tenth of a `diff`.
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+        for b in words.remainder() {
             self.write_u64(u64::from(*b));
         }
     }

@@ -19,6 +19,12 @@
 //! engine is the judge, so the model agrees with it by construction; the search's job is to
 //! miss no class.
 //!
+//! # What it answers
+//! [`who`] (every way in), [`diff`] (requests one policy allows and another does not),
+//! [`outside`] (admitted identities outside a declared set, whose values
+//! [`Options::distinguish`] makes classes of their own) and [`admits_anyone`] (is the admitted
+//! set empty? stopping at the first allowed request).
+//!
 //! # What it refuses
 //! A construct it cannot treat exactly is a [`ModelError::Unsupported`] error, never a guess:
 //! policy variables that name a key the request can carry, `Numeric`/`Date`/`Arn`/`Binary`/IP
@@ -39,7 +45,7 @@ mod role_who;
 mod space;
 mod who;
 
-pub use contained::{outside, Outside};
+pub use contained::{admits_anyone, outside, Admitted, Outside};
 pub use diff::{diff, Diff, Way};
 pub use error::ModelError;
 pub use role_who::{role_who, RoleWho, WhoCache};

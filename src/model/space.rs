@@ -108,6 +108,8 @@ pub struct Space {
     pub models: Vec<identity::IdentityModel>,
     atoms: Atoms,
     opts: Options,
+    /// Set by [`Space::stop`]: the visit ends before the next representative.
+    stopped: std::cell::Cell<bool>,
 }
 
 /// What judging one request costs against the work budget, in elementary steps: building
@@ -129,7 +131,14 @@ impl Space {
             models,
             atoms,
             opts: opts.clone(),
+            stopped: std::cell::Cell::new(false),
         })
+    }
+
+    /// End the current [`Space::visit`] early (a caller that needs one answer has it): no
+    /// further field is searched and no further request judged.
+    pub fn stop(&self) {
+        self.stopped.set(true);
     }
 
     /// Call `visit` with every representative request, grouped by caller and form, the
@@ -161,6 +170,9 @@ impl Space {
             let mut dfa_index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
             let mut searched = field::Searched::default();
             for (fi, form) in model.forms.iter().enumerate() {
+                if self.stopped.get() {
+                    return Ok(total);
+                }
                 let mut automata =
                     self.automata(form, prefix, model.claim_set, &mut dfas, &mut dfa_index);
                 let probed = self.probed(form, &mut automata, &mut dfas);
@@ -278,7 +290,7 @@ impl Space {
                             }
                         }
                     }
-                    if !advance(&mut pick, &counts) {
+                    if self.stopped.get() || !advance(&mut pick, &counts) {
                         break;
                     }
                 }

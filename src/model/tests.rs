@@ -205,3 +205,21 @@ fn a_declared_value_is_a_class_of_its_own_so_containment_is_exact() {
         .witnesses
         .is_empty());
 }
+
+#[test]
+fn admits_anyone_stops_at_the_first_and_reports_an_empty_set() {
+    let open = gh(&format!(r#"{{"StringLike":{{"{K}:sub":"repo:acme/*"}}}}"#));
+    assert_eq!(
+        admits_anyone(&open, &Options::default()),
+        Ok(Admitted::Someone)
+    );
+    // GitLab's key is never in a GitHub request: the statement never applies.
+    let locked = gh(&format!(
+        r#"{{"StringLike":{{"{K}:sub":"repo:acme/*","gitlab.com:sub":"project_path:acme/*"}}}}"#
+    ));
+    assert!(matches!(
+        admits_anyone(&locked, &Options::default()),
+        Ok(Admitted::NoOne { requests }) if requests > 0
+    ));
+    assert!(who(&locked, &Options::default()).unwrap().lines.is_empty());
+}

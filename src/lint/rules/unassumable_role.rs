@@ -1,13 +1,16 @@
 //! A policy whose statements allow `sts:AssumeRoleWithWebIdentity` for web identity providers,
 //! yet no token of any provider it names can assume the role: the exact model
-//! ([`crate::model::who`]) admits nothing. Typical causes are conditions on two providers' keys
+//! ([`crate::model::admits_anyone`]) admits nothing. Typical causes are conditions on two providers' keys
 //! ANDed in one statement (a token carries one provider's keys only) and a Deny on a key every
 //! token carries. A policy the model refuses (unsupported construct, too complex) gets no
 //! finding: the rule reports only what the model decides.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use crate::lint::context::StatementView;
 use crate::lint::{LintContext, Report, Rule, Severity};
-use crate::model::{who, Options};
+use crate::model::{admits_anyone, Admitted, ModelError, Options};
 use crate::policy::{Effect, Loc, Policy};
 use crate::providers::Profile;
 
@@ -35,10 +38,10 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
         return;
     }
     // Decided by the model or not at all: a refusal is no evidence either way.
-    let Ok(admitted) = who(ctx.policy, &Options::default()) else {
+    let Ok(Admitted::NoOne { requests }) = admitted(ctx.policy) else {
         return;
     };
-    if !admitted.lines.is_empty() || explained_elsewhere(ctx, &allowing) {
+    if explained_elsewhere(ctx, &allowing) {
         return;
     }
     let mut providers: Vec<String> = allowing
@@ -59,7 +62,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                  `sts:AssumeRoleWithWebIdentity` is unsatisfiable or overridden by a Deny \
                  ({} representative requests, every one refused)",
                 providers.join(", "),
-                admitted.requests
+                requests
             ),
         )
         .help(
@@ -76,6 +79,31 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
         );
     }
     report.push(finding);
+}
+
+/// [`admits_anyone`] once per distinct document in a process: an account deploys one trust
+/// policy template to many roles, and equal canonical documents admit the same requests.
+/// Bounded, so a long-running process does not grow without end.
+fn admitted(policy: &Policy) -> Result<Admitted, ModelError> {
+    type Seen = HashMap<String, Result<Admitted, ModelError>>;
+    static SEEN: Mutex<Option<Seen>> = Mutex::new(None);
+    const MAX_SEEN: usize = 4096;
+    let key = policy.to_json().to_string();
+    if let Some(hit) = SEEN
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref().and_then(|m| m.get(&key).cloned()))
+    {
+        return hit;
+    }
+    let fresh = admits_anyone(policy, &Options::default());
+    if let Ok(mut m) = SEEN.lock() {
+        let m = m.get_or_insert_with(HashMap::new);
+        if m.len() < MAX_SEEN {
+            m.insert(key, fresh.clone());
+        }
+    }
+    fresh
 }
 
 /// The Deny statements without which some token could assume the role: each refuses every
@@ -99,7 +127,7 @@ fn overriding_denies(ctx: &LintContext<'_>) -> Vec<(Loc, &'static str)> {
                 .collect(),
             warnings: Vec::new(),
         };
-        if who(&without, &Options::default()).is_ok_and(|w| !w.lines.is_empty()) {
+        if admits_anyone(&without, &Options::default()) == Ok(Admitted::Someone) {
             out.push((
                 deny.loc.clone(),
                 "this Deny refuses every token the Allow statements admit",
