@@ -31,6 +31,9 @@ async function check(context, report, screenshot) {
   console.log(`${path.basename(report)}: rendered in ${elapsed} ms (${Date.now() - start} ms with the driver)`);
   if (elapsed > BUDGET_MS) fail(`took ${elapsed} ms to render (budget ${BUDGET_MS} ms)`);
 
+  // The top of the page as it opens: the summary and the exposure chart.
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-summary.png"), fullPage: false });
+
   const visible = () => page.$$eval("#roles tbody tr.role", (rows) =>
     rows.map((r) => r.firstChild.textContent));
   const matching = async () => Number((await page.textContent("#shown")).match(/of (\d+) matching/)[1]);
@@ -65,7 +68,7 @@ async function check(context, report, screenshot) {
     fail("a who line has no rolecall check replay command");
   else console.log(`${path.basename(report)}: first role's who summary has ${who.lines} line(s)`);
   await page.screenshot({ path: screenshot, fullPage: false });
-  console.log(`${path.basename(report)}: ${all.length} rows shown of ${total}; screenshot ${screenshot}`);
+  console.log(`${path.basename(report)}: ${all.length} rows shown of ${total}; screenshots ${screenshot.replace(/\.png$/, "-summary.png")}, ${screenshot} (the first role opened)`);
   await page.close();
   return failures;
 }
