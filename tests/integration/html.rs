@@ -385,4 +385,6 @@ fn exposure_buckets_roles_by_the_widest_identity_set_they_admit() {
         chart.find("not decided").unwrap(),
     );
     assert!(first < last);
+    // The table filters by the same buckets (the page's script fills the options from them).
+    assert!(page.contains("<select id=\"f-exposure\">"));
 }

@@ -27,14 +27,20 @@
   }
   fill($("f-provider"), Array.from(new Set(roles.map(function (r) { return r.p; }))).sort());
   fill($("f-rule"), Array.from(new Set([].concat.apply([], roles.map(function (r) { return r.rules; })))).sort());
+  // The chart's buckets, by index (html.rs's `EXPOSURE`), widest first.
+  data.exposure.forEach(function (label, i) {
+    const o = el("option", "", label); o.value = String(i); $("f-exposure").appendChild(o);
+  });
 
   let sortKey = "s", sortDir = 1, limit = PAGE;
   function matching() {
     const sev = $("f-severity").value, prov = $("f-provider").value, rule = $("f-rule").value;
     const text = $("f-text").value.trim().toLowerCase();
+    const exp = $("f-exposure").value;
     const list = roles.filter(function (r) {
       return (sev === "" || r.sevs.has(Number(sev))) && (prov === "" || r.p === prov) &&
-        (rule === "" || r.rules.indexOf(rule) >= 0) && (text === "" || r.lower.indexOf(text) >= 0);
+        (rule === "" || r.rules.indexOf(rule) >= 0) && (text === "" || r.lower.indexOf(text) >= 0) &&
+        (exp === "" || r.x === Number(exp));
     });
     list.sort(function (a, b) {
       const x = a[sortKey], y = b[sortKey];
@@ -131,7 +137,7 @@
     $("shown").textContent = "Showing " + shown + " of " + list.length + " matching (" + roles.length + " in all)";
     $("more").hidden = shown >= list.length;
   }
-  ["f-severity", "f-provider", "f-rule"].forEach(function (id) {
+  ["f-severity", "f-provider", "f-rule", "f-exposure"].forEach(function (id) {
     $(id).addEventListener("change", function () { limit = PAGE; render(); });
   });
   $("f-text").addEventListener("input", function () { limit = PAGE; render(); });
