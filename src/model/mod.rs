@@ -26,6 +26,7 @@
 //! on session-tag keys, and case folding of Greek sigma. A search past [`Limits`] is
 //! [`ModelError::TooComplex`].
 
+mod admitted;
 mod atoms;
 mod automaton;
 mod chars;
@@ -38,6 +39,7 @@ mod role_who;
 mod space;
 mod who;
 
+pub use admitted::{admitted, Sight};
 pub use diff::{diff, Diff, Way};
 pub use error::ModelError;
 pub use role_who::{role_who, RoleWho, WhoCache};
