@@ -264,10 +264,12 @@ pub(crate) fn lint_witness(
     w: &model::Witness,
     fresh: &[Role],
 ) -> Witness {
-    let named: Vec<String> = ctx
-        .policy
-        .statements
+    // The claims the statement and the Deny statements name: the only ones that decide it
+    // (reading every statement of the policy here made a policy of many statements quadratic).
+    let own = ctx.own_and_denies(s);
+    let named: Vec<String> = own
         .iter()
+        .flat_map(|o| &o.statements)
         .flat_map(|st| &st.conditions)
         .filter_map(|c| super::context::claim_of(&c.key_lower, &p.prefix_lower))
         .collect();
@@ -282,8 +284,7 @@ pub(crate) fn lint_witness(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect::<Map<String, Value>>();
     let admitted = |x: &model::Witness| {
-        ctx.own_and_denies(s)
-            .is_some_and(|own| evaluate(own, &x.request()).verdict == Verdict::Allow)
+        own.is_some_and(|o| evaluate(o, &x.request()).verdict == Verdict::Allow)
     };
     let chosen = if admitted(&cut) { cut } else { w.clone() };
     Witness {
