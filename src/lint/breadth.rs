@@ -3,6 +3,7 @@
 //! the tenant, then other refs of the project, then the same ref name as another kind of ref
 //! (a tag named like the branch). A policy is reported at its widest breach only.
 
+use super::admitted::{self, Answer};
 use super::context::{restricts, ProviderView, StatementView};
 use super::witness::{self, Candidate, Target};
 use super::{LintContext, Witness};
@@ -21,6 +22,9 @@ pub struct Breadth {
     /// One `sub` value admits both a branch and a tag of the same name (`ref_type:*`): the
     /// witness is the kind of ref the policy most likely does not mean.
     pub ref_type: Option<Witness>,
+    /// Whether a pull request of a project the policy names is admitted, when the model
+    /// decided it (`None`: ask the witness search).
+    pub pull_requests: Option<bool>,
 }
 
 /// Forms that differ only in the kind of ref, field for field: (tag form, branch form).
@@ -38,6 +42,11 @@ pub(crate) fn analyse(
     let Some(profile) = p.profile else {
         return out;
     };
+    if admitted::covers(view, p) {
+        if let Some(decided) = on_the_model(ctx, view, p, profile) {
+            return decided;
+        }
+    }
     // Forms that name no caller at all (a custom template of only `job_workflow_ref`), and
     // forms that name the tenant but no project (`repository_owner:acme`).
     let has = |f: &crate::providers::SubForm, r: Role| f.fields().any(|x| x.role == r);
@@ -114,6 +123,64 @@ pub(crate) fn analyse(
         out.ref_type = ref_type_confusion(ctx, view, p, profile);
     }
     out
+}
+
+/// The breadth read off the exact model, most severe first; `None` when the model refuses
+/// the policy (then the witness search answers, as before). Each question is one question of
+/// the admitted set: an identity of a tenant no condition names (cross-tenant, or tenant-wide
+/// on a per-tenant issuer), of a project no condition names running its own code
+/// (tenant-wide), of a ref no condition names or a pull request of a named project (any-ref).
+fn on_the_model(
+    ctx: &LintContext<'_>,
+    view: &StatementView<'_>,
+    p: &ProviderView<'_>,
+    profile: &'static crate::providers::Profile,
+) -> Option<Breadth> {
+    let answer = admitted::answer(ctx, view.index)?;
+    let Answer::Decided(by_caller) = answer.as_ref() else {
+        return None;
+    };
+    let mut out = Breadth {
+        pull_requests: Some(false),
+        ..Breadth::default()
+    };
+    // A witness is replayed as `check --claims` derives the caller from `iss` (the policy's
+    // first provider of that URL): another account's provider of the same URL is never it.
+    let caller = ctx.caller_for(&format!("https://{}", p.prefix));
+    let Some(facts) = by_caller.get(p.principal).filter(|_| caller == p.principal) else {
+        return Some(out);
+    };
+    let shown = |w: &crate::model::Witness, roles: &[Role]| {
+        admitted::lint_witness(ctx, view.index, p, w, roles)
+    };
+    if p.is_shared() {
+        if let Some(w) = &facts.other_tenant.witness {
+            out.cross_tenant = Some(shown(w, &[Role::Tenant]));
+            return Some(out);
+        }
+    } else if profile.is_shared() {
+        // The issuer is the tenant: another owner on it is tenant-wide.
+        if let Some(w) = &facts.other_tenant_own.witness {
+            out.tenant_wide = Some(shown(w, &[Role::Tenant]));
+            return Some(out);
+        }
+    }
+    if let Some(w) = &facts.other_project_own.witness {
+        out.tenant_wide = Some(shown(w, &[Role::Project]));
+        return Some(out);
+    }
+    out.pull_requests = Some(facts.pull_request);
+    out.any_ref = facts
+        .other_ref
+        .witness
+        .as_ref()
+        .map(|w| shown(w, &[Role::Ref, Role::Event]));
+    // Other projects running a workflow they do not own (a pinned central workflow) are the
+    // widest breach left: a ref-type confusion inside one of them is not reported.
+    if out.any_ref.is_none() && facts.other_project.witness.is_none() {
+        out.ref_type = ref_type_confusion(ctx, view, p, profile);
+    }
+    Some(out)
 }
 
 /// A token of one kind of ref (tag, branch) whose twin of the other kind, with the same

@@ -1,6 +1,7 @@
 //! The linter: rules over a parsed policy, each finding with a location and, for breadth
 //! findings, a witness the evaluator has confirmed.
 
+pub(crate) mod admitted;
 mod breadth;
 mod config;
 pub mod config_file;

@@ -55,6 +55,19 @@ impl Pat {
         }
     }
 
+    /// The runs of literal characters between wildcards: the text the pattern names.
+    pub fn runs(&self) -> Vec<String> {
+        let mut out = vec![String::new()];
+        for e in &self.elems {
+            match (e, out.last_mut()) {
+                (Elem::Char(c), Some(run)) => run.push(*c),
+                _ => out.push(String::new()),
+            }
+        }
+        out.retain(|r| !r.is_empty());
+        out
+    }
+
     /// The literal characters, for the alphabet.
     pub fn literals(&self) -> impl Iterator<Item = char> + '_ {
         self.elems.iter().filter_map(|e| match e {

@@ -48,7 +48,7 @@ pub fn outside(
             return;
         }
         // Prefer a witness at the default time: lint's witnesses carry no time of their own.
-        let w = witness();
+        let w = witness(&[]);
         if w.now == opts.now || !found.contains_key(point.group) {
             found.insert(point.group.clone(), w);
         }

@@ -53,7 +53,7 @@ pub fn diff(base: &Policy, head: &Policy, opts: &Options) -> Result<Diff, ModelE
         };
         slot.entry(point.group.clone())
             .and_modify(|(_, n)| *n += 1)
-            .or_insert_with(|| (witness(), 1));
+            .or_insert_with(|| (witness(&[]), 1));
     })?;
     let ways = |m: BTreeMap<Group, (Witness, usize)>, verb: &str| -> Vec<Way> {
         m.into_values()

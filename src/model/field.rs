@@ -25,6 +25,10 @@ use super::space::Options;
 pub struct Class {
     /// `None`: the field is absent (and every claim rendered from it).
     pub value: Option<String>,
+    /// A value of the class that no pattern on the field's claims names (it is no part of
+    /// their literal text), when the class has one: the class then holds identities nobody
+    /// wrote into the policy, which is what lint's breadth questions ask about.
+    pub fresh: Option<String>,
     /// Per occurrence of the field, per start state, the state it leads to (after the literal
     /// that follows; at the claim's end, the id of the accepting patterns). `None` when the
     /// field is absent.
@@ -132,7 +136,7 @@ impl Fields {
 /// field's values and the occurrences it meets. The `Dfa` indices are the caller's own.
 #[derive(Default)]
 pub struct Searched {
-    done: FxMap<SearchKey, Vec<(Vec<Sid>, String)>>,
+    done: FxMap<SearchKey, Vec<Found>>,
 }
 
 /// The field (name, realistic values, domain) and each occurrence (automaton, start states,
@@ -153,7 +157,7 @@ impl Searched {
         dfas: &mut [Dfa],
         opts: &Options,
         work: &Work,
-    ) -> Result<Vec<(Vec<Sid>, String)>, ModelError> {
+    ) -> Result<Vec<Found>, ModelError> {
         let key: SearchKey = (
             field.name.clone(),
             field.example.clone(),
@@ -241,6 +245,7 @@ pub fn classes(
             out.push(FieldClasses {
                 classes: vec![Class {
                     value: None,
+                    fresh: None,
                     ends: None,
                 }],
                 occ,
@@ -258,8 +263,11 @@ pub fn classes(
                     *frontier = dedup(
                         found
                             .iter()
-                            .flat_map(|(obs, _)| {
-                                obs.get(o.offset..o.offset + n).unwrap_or_default().to_vec()
+                            .flat_map(|f| {
+                                f.obs
+                                    .get(o.offset..o.offset + n)
+                                    .unwrap_or_default()
+                                    .to_vec()
                             })
                             .collect(),
                     );
@@ -274,15 +282,17 @@ pub fn classes(
         }
         let mut classes: Vec<Class> = found
             .into_iter()
-            .map(|(obs, v)| Class {
-                value: Some(v),
-                ends: Some(obs),
+            .map(|f| Class {
+                value: Some(f.value),
+                fresh: f.fresh,
+                ends: Some(f.obs),
             })
             .collect();
         // Absence matters only where a condition names one of the field's claims.
         if field.optional && !occ.is_empty() {
             classes.push(Class {
                 value: None,
+                fresh: None,
                 ends: None,
             });
         }
@@ -344,51 +354,215 @@ fn step_all(
     Ok(out)
 }
 
+/// A class found by the search: what its values do, a representative, and a fresh value.
+#[derive(Clone)]
+struct Found {
+    obs: Vec<Sid>,
+    value: String,
+    fresh: Option<String>,
+}
+
+/// The literal text the patterns name, to tell a value they name (part of that text) from a
+/// fresh one: a suffix automaton of the patterns' literal runs, whose states are the classes
+/// of their factors (at most twice the text's length). Compared lowercased when a pattern
+/// folds case.
+struct Named {
+    /// Per state: its transitions, sorted by character.
+    next: Vec<Vec<(char, usize)>>,
+    link: Vec<Option<usize>>,
+    len: Vec<usize>,
+    fold: bool,
+}
+
+/// A state of [`Named`]: the text read so far is a factor of the runs (`Some`), or not.
+type NamedState = Option<usize>;
+
+impl Named {
+    fn new(runs: &[String], fold: bool) -> Self {
+        let mut n = Named {
+            next: vec![Vec::new()],
+            link: vec![None],
+            len: vec![0],
+            fold,
+        };
+        // One text: the runs apart, each followed by its own character no value holds (from
+        // a private-use plane), so no factor spans two runs.
+        let mut last = 0;
+        for (i, run) in runs.iter().enumerate() {
+            let sep = char::from_u32(0xF0000 + (i as u32 % 0xFFFD)).unwrap_or('\u{F0000}');
+            for c in run.chars().chain([sep]) {
+                last = n.extend(last, c);
+            }
+        }
+        n
+    }
+
+    fn get(&self, s: usize, c: char) -> Option<usize> {
+        let t = self.next.get(s)?;
+        t.binary_search_by_key(&c, |&(k, _)| k)
+            .ok()
+            .and_then(|i| t.get(i))
+            .map(|&(_, to)| to)
+    }
+
+    fn set(&mut self, s: usize, c: char, to: usize) {
+        if let Some(t) = self.next.get_mut(s) {
+            match t.binary_search_by_key(&c, |&(k, _)| k) {
+                Ok(i) => {
+                    if let Some(e) = t.get_mut(i) {
+                        e.1 = to;
+                    }
+                }
+                Err(i) => t.insert(i, (c, to)),
+            }
+        }
+    }
+
+    /// The textbook online construction: add `c` after `last`, the state of the whole text
+    /// so far; returns the new `last`.
+    fn extend(&mut self, last: usize, c: char) -> usize {
+        let cur = self.len.len();
+        self.next.push(Vec::new());
+        self.link.push(Some(0));
+        self.len.push(self.len.get(last).copied().unwrap_or(0) + 1);
+        let mut p = Some(last);
+        while let Some(q) = p {
+            if self.get(q, c).is_some() {
+                break;
+            }
+            self.set(q, c, cur);
+            p = self.link.get(q).copied().flatten();
+        }
+        let Some(p) = p else {
+            return cur;
+        };
+        let Some(q) = self.get(p, c) else {
+            return cur;
+        };
+        if self.len.get(p).map(|l| l + 1) == self.len.get(q).copied() {
+            if let Some(l) = self.link.get_mut(cur) {
+                *l = Some(q);
+            }
+            return cur;
+        }
+        let clone = self.len.len();
+        self.next
+            .push(self.next.get(q).cloned().unwrap_or_default());
+        self.link.push(self.link.get(q).copied().flatten());
+        self.len.push(self.len.get(p).copied().unwrap_or(0) + 1);
+        let mut r = Some(p);
+        while let Some(x) = r {
+            if self.get(x, c) != Some(q) {
+                break;
+            }
+            self.set(x, c, clone);
+            r = self.link.get(x).copied().flatten();
+        }
+        for s in [q, cur] {
+            if let Some(l) = self.link.get_mut(s) {
+                *l = Some(clone);
+            }
+        }
+        cur
+    }
+
+    /// The state after reading `c` (lowercased when folding).
+    fn step(&self, s: NamedState, c: char) -> NamedState {
+        let s = s?;
+        if self.fold {
+            c.to_lowercase().try_fold(s, |s, l| self.get(s, l))
+        } else {
+            self.get(s, c)
+        }
+    }
+
+    /// Is `text` part of some pattern's literal text?
+    fn names(&self, text: &str) -> bool {
+        text.chars()
+            .try_fold(0, |s, c| self.step(Some(s), c))
+            .is_some()
+    }
+}
+
 /// Every class of values of `field`, with a representative each (the field's example or
-/// outsider value when it falls in the class, else a shortest value).
+/// outsider value when it falls in the class, else a shortest value) and, where the class
+/// has one, a shortest fresh value (the outsider value when it is one).
+///
+/// The search runs over (domain state, automaton states, state in the patterns' literal
+/// text): values in one node behave alike under every pattern and are, or are not, part of
+/// that text alike. So a class has a fresh value exactly when the search reaches it with a
+/// value past the literal text.
 fn search(
     field: &FieldSpec,
     occ: &[Occurrence],
     dfas: &mut [Dfa],
     opts: &Options,
     work: &Work,
-) -> Result<Vec<(Vec<Sid>, String)>, ModelError> {
+) -> Result<Vec<Found>, ModelError> {
     let domain = &field.domain;
     let start: Vec<Sid> = occ.iter().flat_map(|o| o.starts.iter().copied()).collect();
     if occ.is_empty() {
-        // Nothing tests the field: one class.
+        // Nothing tests the field: one class, and every value is fresh.
         let v = [&field.example, &field.other]
             .into_iter()
             .find(|v| domain.contains(v))
             .cloned()
             .unwrap_or_else(|| shortest(domain));
-        return Ok(vec![(Vec::new(), v)]);
+        let fresh = [&field.other, &field.example]
+            .into_iter()
+            .find(|v| domain.contains(v))
+            .cloned()
+            .unwrap_or_else(|| v.clone());
+        return Ok(vec![Found {
+            obs: Vec::new(),
+            value: v,
+            fresh: Some(fresh),
+        }]);
     }
     let mut lits = BTreeSet::new();
     let mut folded = false;
+    let mut runs: Vec<String> = Vec::new();
     for o in occ {
         if let Some(dfa) = dfas.get(o.dfa) {
             folded |= dfa.has_fold();
             for p in &dfa.aut.pats {
                 lits.extend(p.literals());
+                runs.extend(p.runs());
             }
         }
     }
+    let named = Named::new(&runs, folded);
     let sigma = alphabet(&lits, folded, &domain.classes());
     let per_node = (sigma.len() * start.len().max(1)) as u64;
-    let mut seen: FxMap<(DomainState, Vec<Sid>), ()> = FxMap::default();
-    let mut queue: VecDeque<(DomainState, Vec<Sid>, String)> = VecDeque::new();
-    let mut found: Vec<(Vec<Sid>, String)> = Vec::new();
+    // The third part of a node: where the value stands in the patterns' literal text.
+    type Node = (DomainState, Vec<Sid>, NamedState);
+    let mut seen: FxMap<Node, ()> = FxMap::default();
+    let mut queue: VecDeque<(DomainState, Vec<Sid>, String, NamedState)> = VecDeque::new();
+    let mut found: Vec<Found> = Vec::new();
     let mut index: FxMap<Vec<Sid>, usize> = FxMap::default();
-    seen.insert((Some(0), start.clone()), ());
-    queue.push_back((Some(0), start.clone(), String::new()));
-    while let Some((d, cur, text)) = queue.pop_front() {
+    seen.insert((Some(0), start.clone(), Some(0)), ());
+    queue.push_back((Some(0), start.clone(), String::new(), Some(0)));
+    while let Some((d, cur, text, at)) = queue.pop_front() {
         work.spend(per_node)?;
         if domain.accepts(d) {
             let obs = observe(occ, dfas, &cur, work)?;
-            if !index.contains_key(&obs) {
-                index.insert(obs.clone(), found.len());
-                found.push((obs, text.clone()));
+            let fresh = at.is_none().then(|| text.clone());
+            match index.get(&obs) {
+                Some(&i) => {
+                    if let Some(slot) = found.get_mut(i) {
+                        if slot.fresh.is_none() {
+                            slot.fresh = fresh;
+                        }
+                    }
+                }
+                None => {
+                    index.insert(obs.clone(), found.len());
+                    found.push(Found {
+                        obs,
+                        value: text.clone(),
+                        fresh,
+                    });
+                }
             }
         }
         for &c in &sigma {
@@ -397,7 +571,7 @@ fn search(
                 continue;
             }
             let next = step_all(occ, dfas, &cur, c, work)?;
-            let key = (nd, next);
+            let key = (nd, next, named.step(at, c));
             if seen.contains_key(&key) {
                 continue;
             }
@@ -409,8 +583,8 @@ fn search(
             }
             let mut t = text.clone();
             t.push(c);
-            seen.insert(key.clone(), ());
-            queue.push_back((key.0, key.1, t));
+            queue.push_back((key.0, key.1.clone(), t, key.2));
+            seen.insert(key, ());
         }
     }
     // Prefer the realistic values where they behave like the value found.
@@ -418,8 +592,38 @@ fn search(
         if let Some(obs) = run(domain, occ, dfas, &start, v, work)? {
             if let Some(&i) = index.get(&obs) {
                 if let Some(slot) = found.get_mut(i) {
-                    slot.1 = v.clone();
+                    slot.value = v.clone();
                 }
+            }
+        }
+    }
+    // A fresh value reads best as the outsider value, or grown from it: a shortest fresh
+    // value is often filler before the policy's own text (`!/vcs-ref/refs/heads/main`), and
+    // the outsider branch followed by that text is a ref a real token carries.
+    for i in 0..found.len() {
+        let Some(shortest) = found.get(i).and_then(|f| f.fresh.clone()) else {
+            continue;
+        };
+        let text = shortest.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let stem = shortest.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let candidates = [
+            field.other.clone(),
+            format!("{stem}-lookalike"),
+            format!("{stem}x"),
+            format!("{}/{text}", field.other),
+            format!("{}{shortest}", field.other),
+            format!("{}/{text}", field.example),
+        ];
+        for v in candidates {
+            if named.names(&v) {
+                continue;
+            }
+            let obs = run(domain, occ, dfas, &start, &v, work)?;
+            if obs.is_some() && obs.as_ref() == found.get(i).map(|f| &f.obs) {
+                if let Some(slot) = found.get_mut(i) {
+                    slot.fresh = Some(v);
+                }
+                break;
             }
         }
     }

@@ -32,6 +32,7 @@
 //! on session-tag keys, and case folding of Greek sigma. A search past [`Limits`] is
 //! [`ModelError::TooComplex`].
 
+mod admitted;
 mod atoms;
 mod automaton;
 mod chars;
@@ -45,6 +46,7 @@ mod role_who;
 mod space;
 mod who;
 
+pub use admitted::{admitted, Sight};
 pub use contained::{admits_anyone, outside, Admitted, Outside};
 pub use diff::{diff, Diff, Way};
 pub use error::ModelError;

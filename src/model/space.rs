@@ -97,9 +97,22 @@ pub struct Point<'a> {
     pub form: &'a Form,
     pub values: &'a [Option<&'a str>],
     pub pick: &'a [usize],
+    /// Every field's classes, for [`Point::fresh`].
+    classes: &'a [&'a [field::Class]],
     pub counts: &'a [usize],
     pub ip: usize,
     pub ips: usize,
+}
+
+impl Point<'_> {
+    /// Does this request's class of field `fi` hold a value no pattern names (see
+    /// [`field::Class::fresh`])?
+    pub fn fresh(&self, fi: usize) -> bool {
+        self.pick
+            .get(fi)
+            .and_then(|&k| self.classes.get(fi)?.get(k))
+            .is_some_and(|c| c.fresh.is_some())
+    }
 }
 
 /// The representative requests of the policies.
@@ -142,13 +155,14 @@ impl Space {
     }
 
     /// Call `visit` with every representative request, grouped by caller and form, the
-    /// judgement `judge` gives it, and a way to turn it into a [`Witness`]. Requests whose
+    /// judgement `judge` gives it, and a way to turn it into a [`Witness`] (whose fields listed
+    /// take their class's fresh value, where it has one, for the representative). Requests whose
     /// claims every automaton treats alike (one signature) are judged once: `judge` runs on
     /// the first of them and its answer stands for the rest.
     pub fn visit<T: Clone>(
         &self,
         mut judge: impl FnMut(&Request) -> T,
-        mut visit: impl FnMut(&Point<'_>, &T, &dyn Fn() -> Witness),
+        mut visit: impl FnMut(&Point<'_>, &T, &dyn Fn(&[usize]) -> Witness),
     ) -> Result<usize, ModelError> {
         let work = Work::new(self.opts.max_work);
         let ips = self.ips();
@@ -254,9 +268,19 @@ impl Space {
                                     }
                                 };
                                 slot += 1;
-                                let witness = || {
+                                let witness = |fresh: &[usize]| {
+                                    let mut picked = values.clone();
+                                    for &fi in fresh {
+                                        let value = classes
+                                            .get(fi)
+                                            .and_then(|cs| cs.get(*pick.get(fi)?))
+                                            .and_then(|c| c.fresh.as_deref());
+                                        if let (Some(v), Some(slot)) = (value, picked.get_mut(fi)) {
+                                            *slot = Some(v);
+                                        }
+                                    }
                                     let values =
-                                        coherent(form, &fields, &pick, &values, &dfas_now, &work);
+                                        coherent(form, &fields, &pick, &picked, &dfas_now, &work);
                                     let refs: Vec<Option<&str>> =
                                         values.iter().map(Option::as_deref).collect();
                                     let mut claims = render(form, &refs);
@@ -282,6 +306,7 @@ impl Space {
                                     form,
                                     values: &values,
                                     pick: &pick,
+                                    classes: &classes,
                                     counts: &counts,
                                     ip: ii,
                                     ips: ips.len(),

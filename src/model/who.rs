@@ -62,7 +62,7 @@ pub fn who(policy: &Policy, opts: &Options) -> Result<Who, ModelError> {
             .zip(&acc.admitted)
             .any(|(k, seen)| !seen.contains_key(k));
         if missing || acc.witness.is_none() {
-            let w = witness();
+            let w = witness(&[]);
             for ((k, seen), (_, v)) in point
                 .pick
                 .iter()

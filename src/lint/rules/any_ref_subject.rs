@@ -21,9 +21,14 @@ pub const RULE: Rule = Rule {
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for (s, view) in ctx.statements.iter().enumerate() {
         for (i, p) in view.providers.iter().enumerate() {
-            let Some(w) = ctx.breadth(s, i).and_then(|b| b.any_ref.clone()) else {
+            let Some(breadth) = ctx.breadth(s, i) else {
                 continue;
             };
+            let Some(w) = breadth.any_ref.clone() else {
+                continue;
+            };
+            // Only the model tells refs that end in the value's text from any ref.
+            let exact = breadth.pull_requests.is_some();
             let sub = witness_sub(&w).to_string();
             let loc = sub_value_loc(view, p, &sub);
             let project = words::project(p);
@@ -46,11 +51,19 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     );
                     let described =
                         admitting.and_then(|(v, _)| words::ref_prefixes(profile, &v.raw, &value));
+                    // A value that ends in literal text admits other refs only where its
+                    // wildcard reaches into the ref: those whose names end in that text.
+                    let pinned_end =
+                        exact && admitting.is_some_and(|(v, _)| !v.raw.ends_with(['*', '?']));
                     let what = described.unwrap_or_else(|| {
-                        format!(
-                            "any {}",
-                            words::refs_of(profile, &value, admits_requests(ctx, view, p))
-                        )
+                        let refs = words::refs_of(profile, &value, admits_requests(ctx, view, p));
+                        if pinned_end {
+                            format!(
+                                "{refs}s other than the one it pins, whose names end in its text,"
+                            )
+                        } else {
+                            format!("any {refs}")
+                        }
                     });
                     format!(
                         "this `sub` condition admits {what} of the {project}: `{sub}` matches it"
@@ -78,6 +91,15 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
 /// statement that denies them (a `StringNotLike` on `*:pull_request`, or a `Deny` statement
 /// beside it) does not, whatever its `sub` value.
 fn admits_requests(ctx: &LintContext<'_>, view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
+    // The model decided it with the breadth.
+    let provider = view
+        .providers
+        .iter()
+        .position(|q| std::ptr::eq(q, p))
+        .and_then(|i| ctx.breadth(view.index, i));
+    if let Some(decided) = provider.and_then(|b| b.pull_requests) {
+        return decided;
+    }
     // Only positive `aud` and `sub` conditions and no `Deny` anywhere: the `sub` value alone
     // decides (no search).
     let only_aud_and_sub = view.statement.conditions.iter().all(|c| {

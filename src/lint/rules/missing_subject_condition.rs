@@ -48,6 +48,10 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 &[Role::Project]
             };
             let witness = match p.profile {
+                Some(_) if crate::lint::admitted::covers(view, p) => {
+                    on_the_model(ctx, view, p, shared)
+                        .unwrap_or_else(|| witness::subject(ctx, view, p, &Target::roles(roles)))
+                }
                 Some(profile) if !profile.subject.is_empty() => {
                     witness::subject(ctx, view, p, &Target::roles(roles))
                 }
@@ -106,4 +110,34 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             report.push(finding);
         }
     }
+}
+
+/// The witness read off the model: an admitted identity of a tenant no condition names
+/// (shared issuer), or of a project no condition names (per-tenant issuer), whatever workflow
+/// it runs. `None` when the model refuses the policy (the search answers); `Some(None)` when
+/// the model finds no such identity.
+fn on_the_model(
+    ctx: &LintContext<'_>,
+    view: &crate::lint::StatementView<'_>,
+    p: &crate::lint::ProviderView<'_>,
+    shared: bool,
+) -> Option<Option<crate::lint::Witness>> {
+    use crate::lint::admitted::{self, Answer};
+    let answer = admitted::answer(ctx, view.index)?;
+    let Answer::Decided(by_caller) = answer.as_ref() else {
+        return None;
+    };
+    let caller = ctx.caller_for(&format!("https://{}", p.prefix));
+    let Some(facts) = by_caller.get(p.principal).filter(|_| caller == p.principal) else {
+        return Some(None);
+    };
+    let (w, role) = if shared {
+        (facts.other_tenant.witness.as_ref(), Role::Tenant)
+    } else {
+        match facts.other_project.witness.as_ref() {
+            Some(w) => (Some(w), Role::Project),
+            None => (facts.other_tenant.witness.as_ref(), Role::Tenant),
+        }
+    };
+    Some(w.map(|w| admitted::lint_witness(ctx, view.index, p, w, &[role])))
 }

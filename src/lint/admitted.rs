@@ -1,0 +1,324 @@
+//! The breadth questions asked of the exact model ([`crate::model::admitted`]): for one
+//! statement (with every Deny statement of the policy) and one caller, does the admitted set
+//! hold an identity whose tenant, project or ref is a value no condition names?
+//!
+//! A field's class is *fresh* when it holds a value that is no part of the literal text of
+//! the patterns on the field's claims: such a class, admitted, lets in identities nobody wrote
+//! into the policy. A tenant (project) is fresh when every field that identifies it is: a
+//! GitHub repository pinned by `repository_id` is one repository whatever its name. Each
+//! witness is a token the model renders from one identity, so its claims agree (the `sub`'s
+//! owner is the `repository`'s owner; a CircleCI `sub` names its issuer's organization).
+//!
+//! The model covers the providers with a hand-written identity model (GitHub with its default
+//! subject forms, Bitbucket, CircleCI); the rest, and every policy the model refuses, keep
+//! the witness search ([`super::witness`]).
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use serde_json::{Map, Value};
+
+use super::context::{ProviderView, StatementView};
+use super::{LintContext, Witness};
+use crate::eval::{evaluate, Verdict};
+use crate::model::{self, Options, Sight};
+use crate::policy::Policy;
+use crate::providers::{github_templates_of, Role};
+use crate::request::ClaimSet;
+
+/// What the admitted set of one statement holds for one caller: a witness of each kind of
+/// breach, the most realistic of the first few found (see [`Best`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Facts {
+    /// A caller of a tenant no condition names.
+    pub other_tenant: Best,
+    /// The same, running a workflow of its own repository.
+    pub other_tenant_own: Best,
+    /// A project no condition names, of a named tenant.
+    pub other_project: Best,
+    /// The same, running a workflow of its own repository: the project's own code.
+    pub other_project_own: Best,
+    /// A ref no condition names (or a pull request) of a named project.
+    pub other_ref: Best,
+    /// A pull request of a named project is admitted.
+    pub pull_request: bool,
+}
+
+/// The best witness of one kind so far: the one whose other fields most often take their
+/// realistic example or a value the policy names (a branch `main` of the repository the
+/// policy names reads better than a shortest value), among those of the first form found.
+/// Ties keep the first, and only the first few are weighed, which bounds the cost.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Best {
+    pub witness: Option<model::Witness>,
+    score: usize,
+    weighed: usize,
+    done: bool,
+}
+
+/// Witnesses weighed per kind.
+const WEIGHED: usize = 32;
+
+impl Best {
+    fn wants(&self) -> bool {
+        !self.done
+    }
+
+    fn offer(&mut self, w: &model::Witness, score: usize, max: usize) {
+        // The first form found stays: forms come in the model's order, branch runs first.
+        let same_form = self.witness.as_ref().is_none_or(|b| b.form == w.form);
+        if !same_form {
+            self.done = true;
+            return;
+        }
+        if self.witness.is_none() || score > self.score {
+            self.witness = Some(w.clone());
+            self.score = score;
+        }
+        self.weighed += 1;
+        self.done = self.score >= max || self.weighed >= WEIGHED;
+    }
+}
+
+/// The model's answer for one statement: facts per caller, or why it cannot decide.
+#[derive(Debug)]
+pub(crate) enum Answer {
+    Decided(HashMap<String, Facts>),
+    /// Unsupported or too complex: the witness search answers instead.
+    Refused,
+}
+
+/// Does the model answer the breadth questions for this provider? Only where a hand-written
+/// identity model exists, and for GitHub only under its default subject forms (custom
+/// templates are not modelled).
+pub(crate) fn covers(view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
+    if p.profile.is_none() {
+        return false;
+    }
+    match p.claims {
+        ClaimSet::GitHub => !view
+            .on_claim(p, "sub")
+            .flat_map(|c| &c.values)
+            .any(|v| !github_templates_of(&v.raw).is_empty()),
+        ClaimSet::Bitbucket | ClaimSet::CircleCi => true,
+        _ => false,
+    }
+}
+
+/// What a field of a modelled identity identifies.
+fn role(set: ClaimSet, field: &str) -> Option<Role> {
+    match (set, field) {
+        (ClaimSet::GitHub, "owner" | "owner_id") => Some(Role::Tenant),
+        (ClaimSet::GitHub, "repo" | "repo_id")
+        | (ClaimSet::Bitbucket, "repository")
+        | (ClaimSet::CircleCi, "project" | "vcs_origin") => Some(Role::Project),
+        (ClaimSet::GitHub, "branch" | "tag") | (ClaimSet::CircleCi, "vcs_ref") => Some(Role::Ref),
+        (ClaimSet::GitHub, "pull_request") => Some(Role::Event),
+        _ => None,
+    }
+}
+
+/// Answers by statement document: an account deploys one template to many roles, and a
+/// policy repeats a statement under many Sids. Bounded: past the cap it starts afresh.
+static ANSWERS: LazyLock<Mutex<HashMap<String, Arc<Answer>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+const MAX_ANSWERS: usize = 4096;
+
+/// The model's answer for statement `s` of `ctx` (with the policy's Deny statements).
+pub(crate) fn answer(ctx: &LintContext<'_>, s: usize) -> Option<Arc<Answer>> {
+    let own = ctx.own_and_denies(s)?;
+    let key = unnamed(own).to_json().to_string();
+    if let Some(hit) = ANSWERS.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Some(hit);
+    }
+    let fresh = Arc::new(decide(own));
+    if let Ok(mut m) = ANSWERS.lock() {
+        if m.len() >= MAX_ANSWERS {
+            m.clear();
+        }
+        m.insert(key, Arc::clone(&fresh));
+    }
+    Some(fresh)
+}
+
+/// The policy without Sids, which do not change what it admits.
+fn unnamed(p: &Policy) -> Policy {
+    let mut out = p.clone();
+    for s in &mut out.statements {
+        s.sid = None;
+    }
+    out
+}
+
+fn decide(policy: &Policy) -> Answer {
+    let mut facts: HashMap<String, Facts> = HashMap::new();
+    let text = policy.to_json().to_string();
+    let visited = model::admitted(policy, &Options::default(), |sight| {
+        let f = facts.entry(sight.principal.to_string()).or_default();
+        observe(f, sight, &text);
+    });
+    match visited {
+        Ok(_) => Answer::Decided(facts),
+        Err(_) => Answer::Refused,
+    }
+}
+
+/// Record what one admitted request shows. `text` is the policy's, to prefer witnesses that
+/// stay with the values it names.
+fn observe(f: &mut Facts, sight: &Sight<'_>, text: &str) {
+    let set = ClaimSet::of(crate::request::key_prefix(sight.principal));
+    let fields = |want: Role| -> Vec<usize> {
+        sight
+            .form
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, spec)| role(set, &spec.name) == Some(want))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let all_fresh = |v: &[usize]| !v.is_empty() && v.iter().all(|&i| sight.fresh(i));
+    let tenant = fields(Role::Tenant);
+    let project = fields(Role::Project);
+    // How realistic a witness is: its fields other than `fresh` at their example, absent, or
+    // at a value the policy names.
+    let score = |w: &model::Witness, fresh: &[usize]| {
+        let realistic = sight
+            .form
+            .fields
+            .iter()
+            .zip(&w.fields)
+            .enumerate()
+            .filter(|(i, (spec, (_, v)))| {
+                // Who the caller is should be what the policy names; the rest may be the
+                // realistic example.
+                let identifies = tenant.contains(i) || project.contains(i);
+                !fresh.contains(i)
+                    && v.as_deref()
+                        .is_none_or(|v| text.contains(v) || (!identifies && v == spec.example))
+            })
+            .count();
+        (
+            realistic,
+            sight.form.fields.len().saturating_sub(fresh.len()),
+        )
+    };
+    let offer = |own: &mut Best, any: &mut Best, fresh: &[usize]| {
+        if !own.wants() && !any.wants() {
+            return;
+        }
+        let w = sight.witness(fresh);
+        let (s, max) = score(&w, fresh);
+        if any.wants() {
+            any.offer(&w, s, max);
+        }
+        if own.wants() && runs_own_workflow(sight, &w) {
+            own.offer(&w, s, max);
+        }
+    };
+    if all_fresh(&tenant) {
+        offer(&mut f.other_tenant_own, &mut f.other_tenant, &tenant);
+        return;
+    }
+    if all_fresh(&project) {
+        offer(&mut f.other_project_own, &mut f.other_project, &project);
+        return;
+    }
+    let pull_request = sight.form.name.starts_with("pull-request");
+    f.pull_request |= pull_request;
+    if !f.other_ref.wants() {
+        return;
+    }
+    let refs: Vec<usize> = fields(Role::Ref)
+        .into_iter()
+        .filter(|&i| sight.fresh(i))
+        .collect();
+    if pull_request || !refs.is_empty() {
+        let w = sight.witness(&refs);
+        let (s, max) = score(&w, &refs);
+        f.other_ref.offer(&w, s, max);
+    }
+}
+
+/// Does the witness run its own repository's workflow (GitHub's `job_workflow_ref` as the
+/// token of a job that calls no reusable workflow names it)? A policy that pins a central
+/// workflow admits the repositories that call it, with that workflow's code only.
+fn runs_own_workflow(sight: &Sight<'_>, w: &model::Witness) -> bool {
+    let values: Vec<Option<String>> = w.fields.iter().map(|(_, v)| v.clone()).collect();
+    sight.form.fields.iter().enumerate().all(|(fi, spec)| {
+        spec.prefer.is_none()
+            || match sight.form.preferred(fi, &values) {
+                Some(want) => values.get(fi).and_then(Option::as_deref) == Some(want.as_str()),
+                None => false,
+            }
+    })
+}
+
+/// The lint witness for a model witness: its claims cut to those a reader needs (`iss`,
+/// `sub`, `aud` and the claims the policy's conditions name), kept whole when the cut token
+/// would not be admitted. `who` says which fields no condition names.
+pub(crate) fn lint_witness(
+    ctx: &LintContext<'_>,
+    s: usize,
+    p: &ProviderView<'_>,
+    w: &model::Witness,
+    fresh: &[Role],
+) -> Witness {
+    // The claims the statement and the Deny statements name: the only ones that decide it
+    // (reading every statement of the policy here made a policy of many statements quadratic).
+    let own = ctx.own_and_denies(s);
+    let named: Vec<String> = own
+        .iter()
+        .flat_map(|o| &o.statements)
+        .flat_map(|st| &st.conditions)
+        .filter_map(|c| super::context::claim_of(&c.key_lower, &p.prefix_lower))
+        .collect();
+    let mut cut = w.clone();
+    cut.claims = w
+        .claims
+        .iter()
+        .filter(|(k, _)| {
+            let lower = k.to_ascii_lowercase();
+            matches!(lower.as_str(), "iss" | "sub" | "aud") || named.contains(&lower)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect::<Map<String, Value>>();
+    let admitted = |x: &model::Witness| {
+        own.is_some_and(|o| evaluate(o, &x.request()).verdict == Verdict::Allow)
+    };
+    let chosen = if admitted(&cut) { cut } else { w.clone() };
+    Witness {
+        claims: chosen.claims,
+        source_ip: chosen.source_ip,
+        principal: chosen.principal,
+        who: who(w, fresh, p.claims),
+    }
+}
+
+/// What the model appends to a name the policy admits by its prefix (`acme-lookalike`).
+const LOOKALIKE: &str = "-lookalike";
+
+/// "a `branch` token from repo `rolecall-other-repo`": the form and the fresh fields the
+/// `sub` shows.
+fn who(w: &model::Witness, fresh: &[Role], set: ClaimSet) -> String {
+    let sub = w.claims.get("sub").and_then(Value::as_str).unwrap_or("");
+    let changed: Vec<String> = w
+        .fields
+        .iter()
+        .filter(|(name, _)| role(set, name).is_some_and(|r| fresh.contains(&r)))
+        .filter_map(|(name, v)| Some((name, v.as_deref()?)))
+        .filter(|(_, v)| sub.contains(v))
+        .map(|(name, v)| {
+            if v.ends_with(LOOKALIKE) {
+                format!("{name} `{v}` (a look-alike)")
+            } else {
+                format!("{name} `{v}`")
+            }
+        })
+        .collect();
+    if changed.is_empty() {
+        format!("a `{}` token", w.form)
+    } else {
+        format!("a `{}` token from {}", w.form, changed.join(", "))
+    }
+}
