@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::lint::admitted;
 use crate::lint::context::StatementView;
 use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::model::{admits_anyone, Admitted, ModelError, Options};
@@ -35,6 +36,9 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
         return;
     };
     if custom_templates(&allowing) {
+        return;
+    }
+    if admitted_by_breadth_answer(ctx, &allowing) {
         return;
     }
     // Decided by the model or not at all: a refusal is no evidence either way.
@@ -84,6 +88,19 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
 /// [`admits_anyone`] once per distinct document in a process: an account deploys one trust
 /// policy template to many roles, and equal canonical documents admit the same requests.
 /// Bounded, so a long-running process does not grow without end.
+/// Whether the breadth rules' model answer (cached per statement document, and worked out for
+/// them anyway) already holds an admitted request of one allowing statement with the
+/// policy's Deny statements. Such a request is allowed by the whole policy, so it proves the
+/// role assumable exactly, without a second search of the whole policy.
+fn admitted_by_breadth_answer(ctx: &LintContext<'_>, allowing: &[&StatementView<'_>]) -> bool {
+    allowing.iter().any(|view| {
+        view.providers.iter().any(|p| admitted::covers(view, p))
+            && admitted::answer(ctx, view.index).is_some_and(
+                |a| matches!(&*a, admitted::Answer::Decided(facts) if !facts.is_empty()),
+            )
+    })
+}
+
 fn admitted(policy: &Policy) -> Result<Admitted, ModelError> {
     type Seen = HashMap<String, Result<Admitted, ModelError>>;
     static SEEN: Mutex<Option<Seen>> = Mutex::new(None);
