@@ -80,12 +80,7 @@ fn writes_the_sarif_rolecall_prints_and_records_the_exit_code() {
         serde_json::from_str::<Value>(&direct.stdout).unwrap()
     );
     assert_eq!(sarif["version"], "2.1.0");
-    let rules: Vec<&str> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["ruleId"].as_str().unwrap())
-        .collect();
+    let rules = rule_ids(&sarif);
     assert!(rules.contains(&"missing-subject-condition"), "{rules:?}");
 }
 
@@ -157,12 +152,7 @@ fn a_file_error_beside_findings_still_writes_the_sarif_for_upload() {
         sarif,
         serde_json::from_str::<Value>(&direct.stdout).unwrap()
     );
-    let rules: Vec<&str> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["ruleId"].as_str().unwrap())
-        .collect();
+    let rules = rule_ids(&sarif);
     assert!(rules.contains(&"file-error"), "{rules:?}");
     assert!(rules.contains(&"missing-subject-condition"), "{rules:?}");
     let yaml = std::fs::read_to_string(path("action.yml")).unwrap();
@@ -360,4 +350,14 @@ fn pre_commit_hook_runs_lint_on_the_formats_rolecall_reads() {
     ] {
         assert!(!files.is_match(no), "{no} should not be linted");
     }
+}
+
+/// The rule ids of a SARIF log's results, in order.
+fn rule_ids(sarif: &Value) -> Vec<&str> {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect()
 }
