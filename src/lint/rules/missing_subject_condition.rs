@@ -38,7 +38,12 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                         .is_some_and(|claim| caller_free(&claim))
             });
             let any_sub = view.on_claim(p, "sub").next().is_some();
-            if identifies || any_sub {
+            // A claim that looks identifying may still leave the caller free (GitHub's
+            // `environment` is a name any repository can give one of its environments): where
+            // the model covers the provider it decides; elsewhere a condition on an
+            // identifying claim is taken as naming the caller.
+            let covered = crate::lint::admitted::covers(view, p);
+            if any_sub || (identifies && !covered) {
                 continue;
             }
             let shared = p.is_shared();
@@ -48,10 +53,12 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 &[Role::Project]
             };
             let witness = match p.profile {
-                Some(_) if crate::lint::admitted::covers(view, p) => {
-                    on_the_model(ctx, view, p, shared)
-                        .unwrap_or_else(|| witness::subject(ctx, view, p, &Target::roles(roles)))
-                }
+                Some(_) if covered => match on_the_model(ctx, view, p, shared) {
+                    Some(found) => found,
+                    // Refused by the model: the search knows no better than the claim's name.
+                    None if identifies => continue,
+                    None => witness::subject(ctx, view, p, &Target::roles(roles)),
+                },
                 Some(profile) if !profile.subject.is_empty() => {
                     witness::subject(ctx, view, p, &Target::roles(roles))
                 }
@@ -105,7 +112,12 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 .witness(Some(witness));
             finding.severity = severity;
             if let Some(loc) = &view.statement.condition_loc {
-                finding = finding.related(loc.clone(), "the conditions check only the audience");
+                let label = if identifies {
+                    "these conditions name no caller: any repository can present the values"
+                } else {
+                    "the conditions check only the audience"
+                };
+                finding = finding.related(loc.clone(), label);
             }
             report.push(finding);
         }
