@@ -14,14 +14,14 @@
 //! the witness search ([`super::witness`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
 use serde_json::{Map, Value};
 
 use super::context::{ProviderView, StatementView};
 use super::{LintContext, Witness};
 use crate::eval::{evaluate, Verdict};
-use crate::model::{self, Options, Sight};
+use crate::model::{self, Memo, Options, Sight};
 use crate::policy::Policy;
 use crate::providers::{github_templates_of, Role};
 use crate::request::ClaimSet;
@@ -119,26 +119,14 @@ fn role(set: ClaimSet, field: &str) -> Option<Role> {
 }
 
 /// Answers by statement document: an account deploys one template to many roles, and a
-/// policy repeats a statement under many Sids. Bounded: past the cap it starts afresh.
-static ANSWERS: LazyLock<Mutex<HashMap<String, Arc<Answer>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-const MAX_ANSWERS: usize = 4096;
+/// policy repeats a statement under many Sids.
+static ANSWERS: LazyLock<Memo<Arc<Answer>>> = LazyLock::new(|| Memo::new(4096));
 
 /// The model's answer for statement `s` of `ctx` (with the policy's Deny statements).
 pub(crate) fn answer(ctx: &LintContext<'_>, s: usize) -> Option<Arc<Answer>> {
     let own = ctx.own_and_denies(s)?;
     let key = unnamed(own).to_json().to_string();
-    if let Some(hit) = ANSWERS.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Some(hit);
-    }
-    let fresh = Arc::new(decide(own));
-    if let Ok(mut m) = ANSWERS.lock() {
-        if m.len() >= MAX_ANSWERS {
-            m.clear();
-        }
-        m.insert(key, Arc::clone(&fresh));
-    }
-    Some(fresh)
+    Some(ANSWERS.get_or(key, || Arc::new(decide(own))))
 }
 
 /// The policy without Sids, which do not change what it admits.

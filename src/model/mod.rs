@@ -42,6 +42,7 @@ mod diff;
 mod error;
 mod field;
 pub mod identity;
+mod memo;
 mod role_who;
 mod space;
 mod who;
@@ -50,6 +51,7 @@ pub use admitted::{admitted, Sight};
 pub use contained::{admits_anyone, outside, Admitted, Outside};
 pub use diff::{diff, Diff, Way};
 pub use error::ModelError;
+pub use memo::Memo;
 pub use role_who::{role_who, RoleWho, WhoCache};
 pub use space::{Options, Witness};
 

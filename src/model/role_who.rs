@@ -2,9 +2,9 @@
 //! renderer shows. Lint's HTML report asks the lint run for it ([`crate::lint::LintOptions`]),
 //! so a role the model refuses is one refused role in the report, never a failed report.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::memo::Memo;
 use super::space::{Options, Witness};
 use super::who::{who, Who, WhoLine};
 use crate::policy::Policy;
@@ -31,24 +31,25 @@ pub fn role_who(policy: &Policy) -> RoleWho {
 /// [`role_who`] once per distinct policy: an account deploys one trust-policy template to many
 /// roles, and two policies with the same canonical document ([`Policy::to_json`]) mean the
 /// same, so they admit the same identities. Shared by the threads of one lint run.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct WhoCache {
-    done: Mutex<HashMap<String, Arc<RoleWho>>>,
+    done: Memo<Arc<RoleWho>>,
+}
+
+impl Default for WhoCache {
+    fn default() -> Self {
+        // A report holds every role's summary anyway: keep every distinct one.
+        WhoCache {
+            done: Memo::new(usize::MAX),
+        }
+    }
 }
 
 impl WhoCache {
-    /// What `policy` admits, worked out at most once per distinct document (two threads may
-    /// both work out a new one; both get the same answer).
+    /// What `policy` admits, worked out at most once per distinct document.
     pub fn get(&self, policy: &Policy) -> Arc<RoleWho> {
-        let key = policy.to_json().to_string();
-        if let Some(hit) = self.done.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return hit;
-        }
-        let fresh = Arc::new(role_who(policy));
-        if let Ok(mut m) = self.done.lock() {
-            m.insert(key, Arc::clone(&fresh));
-        }
-        fresh
+        self.done
+            .get_or(policy.to_json().to_string(), || Arc::new(role_who(policy)))
     }
 }
 

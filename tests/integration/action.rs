@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{path, repo, rolecall};
+use crate::common::{path, pull_request, repo, rolecall};
 
 struct StepRun {
     code: i32,
@@ -218,34 +218,6 @@ fn action_yml_runs_this_script_with_its_inputs() {
     ] {
         assert!(yaml.contains(wired), "action.yml lacks `{wired}`");
     }
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A checkout whose base commit holds the seed's `base` policy as `iam/role.json` and whose
-/// HEAD replaces it with `head`; returns the checkout and the base commit.
-fn pull_request(base: &str, head: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let role = dir.path().join("iam/role.json");
-    std::fs::create_dir_all(role.parent().unwrap()).unwrap();
-    let seed = |name: &str| std::fs::read(path(&format!("corpus/policies/seed/{name}"))).unwrap();
-    git(dir.path(), &["init", "-q"]);
-    std::fs::write(&role, seed(base)).unwrap();
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-qm", "base"]);
-    let sha = git(dir.path(), &["rev-parse", "HEAD"]);
-    std::fs::write(&role, seed(head)).unwrap();
-    git(dir.path(), &["commit", "-qam", "the change"]);
-    (dir, sha)
 }
 
 #[test]

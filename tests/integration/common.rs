@@ -66,3 +66,33 @@ pub fn rolecall(args: &[&str], stdin: Option<&[u8]>) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// `git` in `dir` with a throwaway identity; its trimmed stdout. A failing command fails the
+/// test.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A checkout whose base commit holds the seed's `base` policy as `iam/role.json` and whose
+/// HEAD replaces it with `head` (a pull request's two ends); the checkout and the base commit.
+pub fn pull_request(base: &str, head: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let role = dir.path().join("iam/role.json");
+    std::fs::create_dir_all(role.parent().unwrap()).unwrap();
+    let seed = |name: &str| std::fs::read(path(&format!("corpus/policies/seed/{name}"))).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    std::fs::write(&role, seed(base)).unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    let sha = git(dir.path(), &["rev-parse", "HEAD"]);
+    std::fs::write(&role, seed(head)).unwrap();
+    git(dir.path(), &["commit", "-qam", "the change"]);
+    (dir, sha)
+}

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{path, repo, rolecall, Run};
+use crate::common::{path, pull_request, repo, rolecall, Run};
 
 /// A stub `curl`: writes its arguments, one a line, to `$STUB_LOG/N.args` and its stdin to
 /// `$STUB_LOG/N.body`, N counting from 0.
@@ -346,34 +346,6 @@ fn annotations_go_100_a_request_and_at_most_1000() {
     let want: Vec<&Value> = all.iter().take(1000).collect();
     assert_eq!(sent, want);
     assert!(run.stdout.contains("1100 annotations"), "{}", run.stdout);
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A clone whose destination commit holds the seed's `base` policy as `iam/role.json` and
-/// whose HEAD commit replaces it with `head`; returns the clone and the destination commit.
-fn pull_request(base: &str, head: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let role = dir.path().join("iam/role.json");
-    std::fs::create_dir_all(role.parent().unwrap()).unwrap();
-    let seed = |name: &str| std::fs::read(path(&format!("corpus/policies/seed/{name}"))).unwrap();
-    git(dir.path(), &["init", "-q"]);
-    std::fs::write(&role, seed(base)).unwrap();
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-qm", "destination"]);
-    let destination = git(dir.path(), &["rev-parse", "HEAD"]);
-    std::fs::write(&role, seed(head)).unwrap();
-    git(dir.path(), &["commit", "-qam", "the change"]);
-    (dir, destination)
 }
 
 /// `rolecall` in `dir`, as the pipe runs it there.

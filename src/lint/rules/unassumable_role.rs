@@ -5,13 +5,12 @@
 //! token carries. A policy the model refuses (unsupported construct, too complex) gets no
 //! finding: the rule reports only what the model decides.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::LazyLock;
 
 use crate::lint::admitted;
 use crate::lint::context::StatementView;
 use crate::lint::{LintContext, Report, Rule, Severity};
-use crate::model::{admits_anyone, Admitted, ModelError, Options};
+use crate::model::{admits_anyone, Admitted, Memo, ModelError, Options};
 use crate::policy::{Effect, Loc, Policy};
 use crate::providers::Profile;
 
@@ -85,9 +84,6 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
     report.push(finding);
 }
 
-/// [`admits_anyone`] once per distinct document in a process: an account deploys one trust
-/// policy template to many roles, and equal canonical documents admit the same requests.
-/// Bounded, so a long-running process does not grow without end.
 /// Whether the breadth rules' model answer (cached per statement document, and worked out for
 /// them anyway) already holds an admitted request of one allowing statement with the
 /// policy's Deny statements. Such a request is allowed by the whole policy, so it proves the
@@ -101,26 +97,14 @@ fn admitted_by_breadth_answer(ctx: &LintContext<'_>, allowing: &[&StatementView<
     })
 }
 
+/// [`admits_anyone`] once per distinct document in a process: an account deploys one trust
+/// policy template to many roles, and equal canonical documents admit the same requests.
+/// Bounded, so a long-running process does not grow without end.
 fn admitted(policy: &Policy) -> Result<Admitted, ModelError> {
-    type Seen = HashMap<String, Result<Admitted, ModelError>>;
-    static SEEN: Mutex<Option<Seen>> = Mutex::new(None);
-    const MAX_SEEN: usize = 4096;
-    let key = policy.to_json().to_string();
-    if let Some(hit) = SEEN
-        .lock()
-        .ok()
-        .and_then(|m| m.as_ref().and_then(|m| m.get(&key).cloned()))
-    {
-        return hit;
-    }
-    let fresh = admits_anyone(policy, &Options::default());
-    if let Ok(mut m) = SEEN.lock() {
-        let m = m.get_or_insert_with(HashMap::new);
-        if m.len() < MAX_SEEN {
-            m.insert(key, fresh.clone());
-        }
-    }
-    fresh
+    static SEEN: LazyLock<Memo<Result<Admitted, ModelError>>> = LazyLock::new(|| Memo::new(4096));
+    SEEN.get_or(policy.to_json().to_string(), || {
+        admits_anyone(policy, &Options::default())
+    })
 }
 
 /// The Deny statements without which some token could assume the role: each refuses every
