@@ -7,6 +7,10 @@
 //! each hex digit. A variable in the policy value is `*`, also a superset. So "no intersection"
 //! is a proof that no token matches, never a guess.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::pattern::Token;
 use crate::policy::{Piece, StringPattern};
 use crate::providers::{is_braced_uuid, is_uuid, Field, Part, SubForm};
@@ -41,7 +45,27 @@ pub fn of_value(p: &StringPattern) -> Vec<Glob> {
 
 /// The glob of every subject a form can produce (a superset, see the module docs), lowercased
 /// when `fold`. With `no_field_holds`, fields are known never to contain that character.
-pub fn of_form(form: &SubForm, fold: bool, no_field_holds: Option<char>) -> Vec<Glob> {
+///
+/// Computed once per form and thread: the message rules ask it of every form for every
+/// finding. Profiles are `&'static` (constants, or declared templates leaked once: see
+/// `providers::custom`), so a form's address names one form for the life of the process.
+pub fn of_form(form: &'static SubForm, fold: bool, no_field_holds: Option<char>) -> Rc<[Glob]> {
+    type Key = (usize, bool, Option<char>);
+    thread_local! {
+        static FORMS: RefCell<HashMap<Key, Rc<[Glob]>>> = RefCell::new(HashMap::new());
+    }
+    let key = (std::ptr::from_ref(form) as usize, fold, no_field_holds);
+    FORMS.with(|cache| {
+        if let Some(g) = cache.borrow().get(&key) {
+            return Rc::clone(g);
+        }
+        let g: Rc<[Glob]> = build_form(form, fold, no_field_holds).into();
+        cache.borrow_mut().insert(key, Rc::clone(&g));
+        g
+    })
+}
+
+fn build_form(form: &SubForm, fold: bool, no_field_holds: Option<char>) -> Vec<Glob> {
     let mut out = Vec::new();
     let chars = |s: &str, out: &mut Vec<Glob>| {
         if fold {
@@ -103,19 +127,123 @@ pub fn intersects(a: &[Glob], b: &[Glob]) -> Option<bool> {
             b.get(..m).unwrap_or_default(),
         );
     }
-    table(a, b)
+    // A concrete subject against a form (the common question): walk the form as an automaton
+    // over the subject's characters, which needs no table.
+    match (literal(a), literal(b)) {
+        (Some(text), _) => Some(matches_literal(&text, b)),
+        (_, Some(text)) => Some(matches_literal(&text, a)),
+        // A literal prefix and one `*` (the usual `repo:org/app:*`): some string of the other
+        // glob starts with the prefix, which the same walk decides.
+        _ => match (prefix_then_any(a), prefix_then_any(b)) {
+            (Some(text), _) => Some(run(&text, b).is_some_and(|at| at.contains(&true))),
+            (_, Some(text)) => Some(run(&text, a).is_some_and(|at| at.contains(&true))),
+            _ => table(a, b),
+        },
+    }
 }
 
-/// The dynamic programme itself.
+/// The characters before a glob's only wildcard, when that is a final `*`.
+fn prefix_then_any(g: &[Glob]) -> Option<Vec<char>> {
+    match g.split_last() {
+        Some((Glob::Any, head)) => literal(head),
+        _ => None,
+    }
+}
+
+/// The characters of a glob without wildcards.
+fn literal(g: &[Glob]) -> Option<Vec<char>> {
+    g.iter()
+        .map(|x| match x {
+            Glob::Char(c) => Some(*c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Does `glob` match `text`? First a cheap necessary test (the glob's literal runs appear in
+/// `text` in order, which rejects most forms of another kind at once), then the glob run as a
+/// set of positions over `text`, one character at a time.
+fn matches_literal(text: &[char], glob: &[Glob]) -> bool {
+    let mut from = 0;
+    for run in glob.split(|g| !matches!(g, Glob::Char(_))) {
+        if run.is_empty() {
+            continue;
+        }
+        let found = text.get(from..).and_then(|rest| {
+            rest.windows(run.len()).position(|w| {
+                w.iter()
+                    .zip(run)
+                    .all(|(c, g)| matches!(g, Glob::Char(d) if d == c))
+            })
+        });
+        match found {
+            Some(at) => from += at + run.len(),
+            None => return false,
+        }
+    }
+    run(text, glob).is_some_and(|at| at.last().copied().unwrap_or(false))
+}
+
+/// The glob as a set of positions run over `text`: `at[j]` says the first `j` positions of the
+/// glob match all of `text`. `None` when the set dies on the way. Every position can still
+/// reach the glob's end (each piece matches some string), so a live set means some string
+/// starting with `text` matches.
+fn run(text: &[char], glob: &[Glob]) -> Option<Vec<bool>> {
+    let m = glob.len();
+    let mut at = vec![false; m + 1];
+    let mut next = vec![false; m + 1];
+    let close = |set: &mut [bool]| {
+        // A star may match nothing: reaching it reaches what follows it.
+        for j in 0..m {
+            if set.get(j).copied().unwrap_or(false) && glob.get(j).copied().is_some_and(is_star) {
+                if let Some(s) = set.get_mut(j + 1) {
+                    *s = true;
+                }
+            }
+        }
+    };
+    if let Some(s) = at.first_mut() {
+        *s = true;
+    }
+    close(&mut at);
+    for &c in text {
+        next.iter_mut().for_each(|s| *s = false);
+        let mut any = false;
+        for (j, g) in glob.iter().enumerate() {
+            if !at.get(j).copied().unwrap_or(false) {
+                continue;
+            }
+            let to = match g {
+                Glob::Char(d) if *d == c => j + 1,
+                Glob::One => j + 1,
+                Glob::Any => j,
+                Glob::AnyBut(x) if *x != c => j,
+                _ => continue,
+            };
+            if let Some(s) = next.get_mut(to) {
+                *s = true;
+                any = true;
+            }
+        }
+        if !any {
+            return None;
+        }
+        close(&mut next);
+        std::mem::swap(&mut at, &mut next);
+    }
+    Some(at)
+}
+
+/// The dynamic programme itself, one row at a time: `next[j]` says whether `a[i + 1..]` and
+/// `b[j..]` match a common string, `row[j]` the same for `a[i..]`.
 fn table(a: &[Glob], b: &[Glob]) -> Option<bool> {
     let (n, m) = (a.len(), b.len());
-    let width = m + 1;
-    if (n + 1).checked_mul(width)? > MAX_CELLS {
+    if (n + 1).checked_mul(m + 1)? > MAX_CELLS {
         return None;
     }
-    // can[i * width + j]: do a[i..] and b[j..] match a common string?
-    let mut can = vec![false; (n + 1) * width];
-    let at = |can: &[bool], i: usize, j: usize| can.get(i * width + j).copied().unwrap_or(false);
+    let mut next = vec![false; m + 1];
+    let mut row = vec![false; m + 1];
+    let get = |r: &[bool], j: usize| r.get(j).copied().unwrap_or(false);
     for i in (0..=n).rev() {
         for j in (0..=m).rev() {
             let value = match (a.get(i).copied(), b.get(j).copied()) {
@@ -123,20 +251,21 @@ fn table(a: &[Glob], b: &[Glob]) -> Option<bool> {
                 // A star matches nothing, or takes one character the other side produces (when
                 // the other side is a star too, that is the other side matching nothing).
                 (Some(x), y) if is_star(x) => {
-                    at(&can, i + 1, j) || (y.is_some_and(|y| takes(x, y)) && at(&can, i, j + 1))
+                    get(&next, j) || (y.is_some_and(|y| takes(x, y)) && get(&row, j + 1))
                 }
                 (x, Some(y)) if is_star(y) => {
-                    at(&can, i, j + 1) || (x.is_some_and(|x| takes(y, x)) && at(&can, i + 1, j))
+                    get(&row, j + 1) || (x.is_some_and(|x| takes(y, x)) && get(&next, j))
                 }
-                (Some(x), Some(y)) => compatible(x, y) && at(&can, i + 1, j + 1),
+                (Some(x), Some(y)) => compatible(x, y) && get(&next, j + 1),
                 _ => false,
             };
-            if let Some(cell) = can.get_mut(i * width + j) {
+            if let Some(cell) = row.get_mut(j) {
                 *cell = value;
             }
         }
+        std::mem::swap(&mut row, &mut next);
     }
-    Some(at(&can, 0, 0))
+    Some(get(&next, 0))
 }
 
 fn is_star(g: Glob) -> bool {
@@ -170,6 +299,78 @@ mod tests {
                 c => Glob::Char(c),
             })
             .collect()
+    }
+
+    /// The literal fast path decides as the table does.
+    #[test]
+    fn literal_path_agrees_with_the_table() {
+        let globs = [
+            "repo:*/*:ref:refs/heads/*",
+            "repo:*/*:pull_request",
+            "a?c*",
+            "*",
+            "",
+            "x*y*z",
+            "**",
+            "?",
+        ];
+        let texts = [
+            "repo:acme/app:ref:refs/heads/main",
+            "repo:a/b:pull_request",
+            "abc",
+            "",
+            "xyz",
+            "xaybz",
+            "q",
+            "abcd",
+        ];
+        for g in globs {
+            let mut g = glob(g);
+            for with_but in [false, true] {
+                if with_but {
+                    g = g
+                        .into_iter()
+                        .map(|x| if x == Glob::Any { Glob::AnyBut(':') } else { x })
+                        .collect();
+                }
+                for t in texts {
+                    let lit: Vec<Glob> = t.chars().map(Glob::Char).collect();
+                    let chars: Vec<char> = t.chars().collect();
+                    assert_eq!(
+                        Some(matches_literal(&chars, &g)),
+                        table(&lit, &g),
+                        "{t} {g:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// On random globs over a tiny alphabet (so stars and separators collide often).
+        #[test]
+        fn literal_path_agrees_on_random_globs(g in "[ab:*?]{0,8}", t in "[ab:]{0,8}", but in proptest::bool::ANY) {
+            let g: Vec<Glob> = glob(&g)
+                .into_iter()
+                .map(|x| if but && x == Glob::Any { Glob::AnyBut(':') } else { x })
+                .collect();
+            let lit: Vec<Glob> = t.chars().map(Glob::Char).collect();
+            let chars: Vec<char> = t.chars().collect();
+            proptest::prop_assert_eq!(Some(matches_literal(&chars, &g)), table(&lit, &g));
+        }
+
+        /// `prefix*` against any glob decides as the table does.
+        #[test]
+        fn prefix_path_agrees_on_random_globs(g in "[ab:*?]{0,8}", t in "[ab:]{0,6}", but in proptest::bool::ANY) {
+            let g: Vec<Glob> = glob(&g)
+                .into_iter()
+                .map(|x| if but && x == Glob::Any { Glob::AnyBut(':') } else { x })
+                .collect();
+            let mut p: Vec<Glob> = t.chars().map(Glob::Char).collect();
+            p.push(Glob::Any);
+            proptest::prop_assert_eq!(intersects(&p, &g), table(&p, &g));
+            proptest::prop_assert_eq!(intersects(&g, &p), table(&g, &p));
+        }
     }
 
     #[test]

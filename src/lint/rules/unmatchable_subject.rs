@@ -71,7 +71,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             }
             for c in view.on_claim(provider, "sub").filter(|c| restricts(c)) {
                 let fold = c.operator.base.ignores_case();
-                let forms: Vec<Vec<Glob>> = profile
+                let forms: Vec<std::rc::Rc<[Glob]>> = profile
                     .subject
                     .iter()
                     .map(|f| shape::of_form(f, fold, separator_free(profile.id)))

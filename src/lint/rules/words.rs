@@ -63,11 +63,12 @@ pub(crate) fn pinned_example(profile: &Profile) -> Option<String> {
 /// request", "run phase". `value` is the value's glob (or a concrete subject's).
 pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob], requests: bool) -> String {
     let mut names: Vec<String> = Vec::new();
-    let admitted = profile
+    let admitted: Vec<&SubForm> = profile
         .subject
         .iter()
-        .filter(|f| shape::intersects(value, &shape::of_form(f, false, None)) == Some(true));
-    for f in admitted {
+        .filter(|f| shape::intersects(value, &shape::of_form(f, false, None)) == Some(true))
+        .collect();
+    for f in &admitted {
         for field in f.fields() {
             let word = words(field.name);
             if matches!(field.role, Role::Ref | Role::Event) && !names.contains(&word) {
@@ -79,10 +80,9 @@ pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob], requests: bool) 
         .subject
         .iter()
         .any(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"));
-    let requests_admitted = profile.subject.iter().any(|f| {
-        (f.name.starts_with("pull-request") || f.name.starts_with("merge-request"))
-            && shape::intersects(value, &shape::of_form(f, false, None)) == Some(true)
-    });
+    let requests_admitted = admitted
+        .iter()
+        .any(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"));
     if has_requests && requests_admitted && requests {
         names.push(if profile.id == "gitlab" {
             "merge request".into()
