@@ -404,6 +404,7 @@ mod tests {
             }],
             found,
             errors: Vec::new(),
+            ..ReadOutput::default()
         }
     }
 

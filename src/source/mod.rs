@@ -134,6 +134,10 @@ pub enum Source {
         files: Vec<Arc<SourceText>>,
         documents: Vec<Document>,
         errors: Vec<SourceError>,
+        /// What the reader chose not to follow ([`ReadOutput::notes`]), for `lint -v`.
+        notes: Vec<SourceError>,
+        /// Files read as part of this source, not on their own ([`ReadOutput::nested`]).
+        nested: Vec<std::path::PathBuf>,
     },
 }
 

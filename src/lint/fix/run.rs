@@ -269,5 +269,7 @@ fn reread_source(path: &Path, text: &str) -> source::Source {
         files: Vec::new(),
         documents: Vec::new(),
         errors: Vec::new(),
+        notes: Vec::new(),
+        nested: Vec::new(),
     })
 }

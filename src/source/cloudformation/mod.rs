@@ -25,6 +25,7 @@
 //! - `Transform` macros other than SAM's: not run.
 
 mod intrinsic;
+mod nested;
 mod resources;
 mod template;
 mod yaml;
@@ -33,9 +34,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::json;
-use crate::source::{ReadError, ReadOutput, SourceFile};
+use crate::source::{ReadError, ReadOutput, SourceError, SourceFile};
 
 pub use intrinsic::ACCOUNT_ID;
+pub use nested::{normalize, Fetch, MAX_DEPTH, MAX_TEMPLATES};
 
 /// Largest template read. CloudFormation itself deploys templates of at most 1 MB (from S3;
 /// 51,200 bytes inline), and CDK's are CloudFormation's, so 8 MiB leaves room for any real
@@ -94,6 +96,11 @@ fn has_aws_type(text: &str) -> bool {
     })
 }
 
+/// A nested template's text from disk ([`Fetch`]), size-capped and UTF-8 as any file read.
+pub fn from_disk(path: &Path) -> Result<Arc<str>, SourceError> {
+    crate::source::read_file(path).map(|f| Arc::clone(&f.text))
+}
+
 /// Read a template from bytes: non-UTF-8 input is a located error.
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
     match json::decode_utf8(bytes) {
@@ -112,8 +119,26 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
     }
 }
 
-/// Read every role of a template.
+/// Read every role of a template, and of the local templates its nested stacks name, read
+/// from disk.
 pub fn read(path: &Path, text: &str) -> ReadOutput {
+    read_with(path, text, &from_disk)
+}
+
+/// [`read`], with nested templates had from `fetch` (a file at a git revision reads its
+/// children at that revision).
+pub fn read_with(path: &Path, text: &str, fetch: Fetch<'_>) -> ReadOutput {
+    let mut nesting = nested::Nesting::new(path, fetch);
+    read_template(path, text, &nested::Bindings::new(), &mut nesting)
+}
+
+/// One template of a read, its parameters `bound` by its parent (none for the one named).
+fn read_template(
+    path: &Path,
+    text: &str,
+    bound: &nested::Bindings,
+    nesting: &mut nested::Nesting<'_>,
+) -> ReadOutput {
     if text.len() > MAX_TEMPLATE_BYTES {
         return failed(
             path,
@@ -156,12 +181,16 @@ pub fn read(path: &Path, text: &str) -> ReadOutput {
     };
     let mut errors = Vec::new();
     duplicates(&root, &mut errors);
-    let found = resources::roles(&root, text, &mut errors);
-    ReadOutput {
+    let template = template::Template::new(&root, text, bound);
+    let found = resources::roles(&root, &template, &mut errors);
+    let mut out = ReadOutput {
         files: vec![source_file(path, text)],
         found,
         errors,
-    }
+        ..ReadOutput::default()
+    };
+    nested::follow(&root, &template, path, nesting, &mut out);
+    out
 }
 
 /// Duplicate keys in a JSON template, outside trust policies (the policy parser reports those
@@ -207,6 +236,7 @@ fn failed(path: &Path, text: &str, error: ReadError) -> ReadOutput {
         files: vec![source_file(path, text)],
         found: Vec::new(),
         errors: vec![error],
+        ..ReadOutput::default()
     }
 }
 
