@@ -37,7 +37,7 @@ use crate::json;
 use crate::source::{ReadError, ReadOutput, SourceError, SourceFile};
 
 pub use intrinsic::ACCOUNT_ID;
-pub use nested::{normalize, Fetch, MAX_DEPTH, MAX_TEMPLATES};
+pub use nested::{nested_elsewhere, normalize, Fetch, MAX_DEPTH, MAX_TEMPLATES};
 
 /// Largest template read. CloudFormation itself deploys templates of at most 1 MB (from S3;
 /// 51,200 bytes inline), and CDK's are CloudFormation's, so 8 MiB leaves room for any real
@@ -129,8 +129,18 @@ pub fn read(path: &Path, text: &str) -> ReadOutput {
 /// children at that revision).
 pub fn read_with(path: &Path, text: &str, fetch: Fetch<'_>) -> ReadOutput {
     let mut nesting = nested::Nesting::new(path, fetch);
-    read_template(path, text, &nested::Bindings::new(), &mut nesting)
+    let mut out = read_template(path, text, &nested::Bindings::new(), &mut nesting);
+    // A nested role's file is its child template, which has no such address on its own: the
+    // label names the template to read it from (`check FILE --resource ADDRESS`).
+    let top = crate::source::display_name(path);
+    for f in out.found.iter_mut().filter(|f| f.file != 0) {
+        f.labels.push((NESTED_IN.to_string(), top.clone()));
+    }
+    out
 }
+
+/// The label of a nested stack's role naming the template read, whose address it has.
+pub const NESTED_IN: &str = "nested-in";
 
 /// One template of a read, its parameters `bound` by its parent (none for the one named).
 fn read_template(

@@ -11,7 +11,7 @@
 //! tried), one that is not a template, a cycle, nesting deeper than [`MAX_DEPTH`], more than
 //! [`MAX_TEMPLATES`] nested templates under one template.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -247,6 +247,23 @@ fn bind(
             .map(|e| at(e.span, e.code, e.message)),
     );
     bound
+}
+
+/// Of the templates of one run, each with the files it read as nested stacks ([`ReadOutput::
+/// nested`], paths spelled alike), those read as the nested stack of another: a run does not
+/// read them again on their own. Not one that nests its parent back (a cycle, which each
+/// read reports): those are read on their own too, so the cycle is reported.
+pub fn nested_elsewhere(nests: &HashMap<PathBuf, HashSet<PathBuf>>) -> HashSet<PathBuf> {
+    let mut out = HashSet::new();
+    for (parent, children) in nests {
+        for child in children {
+            let cycle = nests.get(child).is_some_and(|c| c.contains(parent));
+            if child != parent && !cycle {
+                out.insert(child.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Add a child's output to its parent's: files after the parent's, addresses under the stack.
