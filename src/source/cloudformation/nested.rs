@@ -97,7 +97,8 @@ pub fn follow(
                     "the template of {stack} is remote (`{s}`): not followed; only a local path \
                      (as `aws cloudformation package` and `sam build` take it) is read"
                 );
-                out.notes.push(at(location.span.clone(), "not-followed", why));
+                out.notes
+                    .push(at(location.span.clone(), "not-followed", why));
                 continue;
             }
             Kind::String(s) => s.as_ref(),
@@ -106,7 +107,8 @@ pub fn follow(
                     "{stack} is a Serverless Application Repository application \
                      (`ApplicationId`): not followed"
                 );
-                out.notes.push(at(location.span.clone(), "not-followed", why));
+                out.notes
+                    .push(at(location.span.clone(), "not-followed", why));
                 continue;
             }
             _ => {
@@ -114,7 +116,8 @@ pub fn follow(
                     "the `{field}` of {stack} is `{}`, not a literal path: not followed",
                     render(location)
                 );
-                out.notes.push(at(location.span.clone(), "not-followed", why));
+                out.notes
+                    .push(at(location.span.clone(), "not-followed", why));
                 continue;
             }
         };
@@ -181,7 +184,12 @@ pub fn follow(
             continue;
         }
         nesting.read += 1;
-        let bound = bind(template, props.and_then(|p| p.get("Parameters")), &stack, out);
+        let bound = bind(
+            template,
+            props.and_then(|p| p.get("Parameters")),
+            &stack,
+            out,
+        );
         nesting.chain.push(child.clone());
         let read = super::read_template(&child, &text, &bound, nesting);
         nesting.chain.pop();
