@@ -1,6 +1,7 @@
 //! Evaluating intrinsic functions as far as a template alone decides them.
 //!
-//! Evaluated: `Ref` and `${...}` to a pseudo parameter or to a parameter with a `Default`,
+//! Evaluated: `Ref` and `${...}` to a pseudo parameter, to a parameter a parent stack passes
+//! (a nested stack, see `nested`) or to a parameter with a `Default`,
 //! `Fn::Sub` (both forms, `${!Literal}` escapes), `Fn::Join`, `Fn::Select`, `Fn::Split`,
 //! `Fn::FindInMap` with literal keys, and `Ref`/`Fn::GetAtt .Arn` of an OIDC provider declared
 //! in the same template (its ARN follows from its `Url`, which is what tells rolecall the

@@ -20,8 +20,21 @@
 //!   function does not take: a located error (`unknown-reference`, `unknown-function`,
 //!   `invalid-intrinsic`) and a placeholder in the tree.
 //! - `Fn::ForEach` (AWS::LanguageExtensions): an `unexpanded-foreach` error at its key.
-//! - Nested stacks (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`): not followed;
-//!   the nested template is read as a template of its own when it is among the files read.
+//! - Nested stacks (`AWS::CloudFormation::Stack` `TemplateURL`, `AWS::Serverless::Application`
+//!   `Location`) are followed when the template is a local path, relative to the parent's file
+//!   (see `nested.rs`): the child's roles are `Resources.<Stack>.Resources.<Role>`, located in
+//!   the child, its parameters bound from the parent's `Parameters` (evaluated in the parent;
+//!   what the parent cannot decide is a placeholder; one not passed keeps the child's
+//!   `Default`). Not followed, each a `not-followed` note (`lint -v`): a remote template
+//!   (`https://`, `s3://`), a Serverless Application Repository application (`ApplicationId`),
+//!   a location or a `Parameters` map written as an intrinsic (the child then keeps its
+//!   defaults). Located errors: a child that cannot be read (`missing-nested-template`, with
+//!   the path tried), is not a template, or does not parse (its own error, in its file); a
+//!   cycle (`nested-stack-cycle`); nesting over [`MAX_DEPTH`] levels (`nesting-too-deep`);
+//!   over [`MAX_TEMPLATES`] nested templates under one (`too-many-nested-templates`). The
+//!   parent's other roles are still read. A run (`lint`, `diff --git`) that reads a parent
+//!   and its child lints the child once, through the parent; `diff --git` reads a parent's
+//!   child at the same revision as the parent ([`read_with`] and its [`Fetch`]).
 //! - `Transform` macros other than SAM's: not run.
 
 mod intrinsic;

@@ -6,7 +6,8 @@
 //! its roles are `Resources.<StackId>.Resources.<RoleId>`, located in the child's file.
 //!
 //! Not followed, each a note (`lint -v`): a remote template (`https://`, `s3://`), a SAR
-//! application (`Location: {ApplicationId, ...}`), a location that is not a literal string.
+//! application (`Location: {ApplicationId, ...}`), a location that is not a literal string, a
+//! `Parameters` that is not a literal map (the child keeps its defaults).
 //! Errors, located at the location in the parent: a file that cannot be read (with the path
 //! tried), one that is not a template, a cycle, nesting deeper than [`MAX_DEPTH`], more than
 //! [`MAX_TEMPLATES`] nested templates under one template.
@@ -214,6 +215,14 @@ fn bind(
 ) -> Bindings {
     let mut bound = Bindings::new();
     let Some(members) = parameters.and_then(Node::as_object) else {
+        if let Some(p) = parameters {
+            let why = format!(
+                "the `Parameters` of {stack} is `{}`, not a literal map: not evaluated; the \
+                 nested template's parameters keep their defaults",
+                render(p)
+            );
+            out.notes.push(at(p.span.clone(), "not-followed", why));
+        }
         return bound;
     };
     let mut resolver = Resolver::new(template);
