@@ -167,6 +167,10 @@ pub fn sides(rev: &str, paths: &[PathBuf]) -> Result<Sides, DiffError> {
     }
     // A template's nested stacks are read on its own side: at REV from git, in the working
     // tree from disk.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the fetch's error is the source layer's located file error"
+    )]
     let at_rev = |p: &Path| {
         let bytes = git(&["show", &format!("{rev}:{}", git_path(p))])
             .map_err(|e| SourceError::unread(p, "not-found", format!("not at {rev}: {e}")))?;

@@ -221,6 +221,10 @@ fn nesting_deeper_than_the_cap_is_a_located_error() {
 }
 
 #[test]
+#[allow(
+    clippy::result_large_err,
+    reason = "a fetch's error is the source layer's located file error"
+)]
 fn children_come_from_the_fetch_given_not_the_disk() {
     let parent = path(&format!("{STACKS}/parent.yaml"));
     let text = std::fs::read_to_string(&parent).unwrap();
