@@ -291,4 +291,6 @@ fn owned(node: &json::Node<'_>) -> json::Node<'static> {
 }
 
 #[cfg(test)]
+mod nested_tests;
+#[cfg(test)]
 mod tests;

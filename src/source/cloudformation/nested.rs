@@ -17,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use super::intrinsic::Resolver;
-use super::template::{render, scalar_text, Template};
+use super::template::{intrinsic, render, scalar_text, Template};
 use crate::json::{Kind, Node, Span};
 use crate::source::{Placeholder, ReadError, ReadOutput, SourceError};
 
@@ -214,7 +214,9 @@ fn bind(
     out: &mut ReadOutput,
 ) -> Bindings {
     let mut bound = Bindings::new();
-    let Some(members) = parameters.and_then(Node::as_object) else {
+    // An intrinsic is an object too: `{"Fn::If": [...]}` names no parameter.
+    let literal = parameters.filter(|p| intrinsic(p).is_none());
+    let Some(members) = literal.and_then(Node::as_object) else {
         if let Some(p) = parameters {
             let why = format!(
                 "the `Parameters` of {stack} is `{}`, not a literal map: not evaluated; the \
