@@ -342,8 +342,9 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
         };
         run.files_read += 1;
         let name = file.name.clone();
-        let template = source::Format::detect(&file.text) == Some(source::Format::CloudFormation);
-        let src = match source::open(file, c.named) {
+        let (format, src) = source::open_with(file, c.named, &source::cloudformation::from_disk);
+        let template = format == Some(source::Format::CloudFormation);
+        let src = match src {
             Ok(s) => s,
             Err(skip) => {
                 outcomes.push(Outcome::Skipped(Skipped {

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use super::cloudformation::{self, nested_elsewhere, normalize, Fetch};
+use super::cloudformation::{nested_elsewhere, normalize, Fetch};
 use super::{
-    from_read_output, is_terraform, open, read_file, read_terraform, select, terraform_module_of,
+    is_terraform, open, open_with, read_file, read_terraform, select, terraform_module_of,
     Document, Format, SelectError, Skip, Source, SourceError, SourceText,
 };
 
@@ -86,14 +86,8 @@ pub fn documents_of_texts(
         // Template readers build their own text from the path: keep the name given.
         let name = file.name.clone();
         let path = normalize(&file.path);
-        let template = Format::detect(&file.text) == Some(Format::CloudFormation);
-        let source = if template {
-            Ok(from_read_output(cloudformation::read_with(
-                &file.path, &file.text, fetch,
-            )))
-        } else {
-            open(file, false)
-        };
+        let (format, source) = open_with(file, false, fetch);
+        let template = format == Some(Format::CloudFormation);
         if let Ok(source) = source {
             if let (true, Source::Documents { nested, .. }) = (template, &source) {
                 let nested: HashSet<PathBuf> = nested.iter().map(|p| normalize(p)).collect();
