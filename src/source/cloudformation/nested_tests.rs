@@ -126,3 +126,42 @@ fn paths_are_normalised_lexically() {
     );
     assert_eq!(normalize(Path::new("/../a")), Path::new("/a"));
 }
+
+#[test]
+fn more_nested_templates_than_the_cap_are_a_located_error() {
+    // Each level nests the next twice: 2 + 4 + ... + 512 reads without the cap.
+    let level = |i: usize| {
+        format!(
+            "Resources:\n  A:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      \
+             TemplateURL: l{n}.yaml\n  B:\n    Type: AWS::CloudFormation::Stack\n    \
+             Properties:\n      TemplateURL: l{n}.yaml\n",
+            n = i + 1
+        )
+    };
+    let fetch = |p: &Path| {
+        let name = p.file_stem().unwrap().to_string_lossy();
+        let i: usize = name.trim_start_matches('l').parse().unwrap();
+        Ok(Arc::from(if i < 9 { level(i) } else { CHILD.to_string() }))
+    };
+    let out = read_with(Path::new("l0.yaml"), &level(0), &fetch);
+    assert_eq!(out.files.len(), 1 + super::MAX_TEMPLATES);
+    assert!(!out.errors.is_empty());
+    assert!(out
+        .errors
+        .iter()
+        .all(|e| e.code == "too-many-nested-templates"));
+}
+
+#[test]
+fn a_child_that_is_no_template_is_a_located_error() {
+    let fetch = |_: &Path| Ok(Arc::from("{\"name\": \"a package.json\"}"));
+    let parent = "Resources:\n  S:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      \
+        TemplateURL: package.json\n";
+    let out = read_with(Path::new("parent.yaml"), parent, &fetch);
+    let [e] = out.errors.as_slice() else {
+        panic!("{:?}", out.errors)
+    };
+    assert_eq!(e.code, "not-a-template");
+    assert_eq!(&parent[e.span.clone()], "package.json");
+    assert!(out.nested.is_empty());
+}
