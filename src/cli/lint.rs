@@ -45,7 +45,7 @@ pub struct LintArgs {
     /// gate is almost always a wrong path).
     #[arg(long)]
     pub allow_empty: bool,
-    /// Say which files were skipped, and why.
+    /// Say which files were skipped, and why, and which nested stacks were not followed.
     #[arg(short = 'v', long)]
     pub verbose: bool,
     /// Apply the fixes the model proves keep or narrow access (each file written atomically;
@@ -212,13 +212,17 @@ fn unified_diff(fixed: &[FixedFile]) -> String {
         .collect()
 }
 
-/// The run's summary line for stderr, and with `verbose` the skipped files, one a line.
+/// The run's summary line for stderr, and with `verbose` the skipped files and what a reader
+/// did not follow (a remote nested stack), one a line.
 fn summary(run: &LintRun, errors: &[rolecall::source::SourceError], verbose: bool) -> String {
     let (e, w, n) = run.counts();
     let mut out = String::new();
     if verbose {
         for s in &run.skipped {
             out.push_str(&format!("skipped {}: {}\n", s.name, s.reason));
+        }
+        for n in &run.notes {
+            out.push_str(&format!("note: {}\n", n.located_message()));
         }
     }
     let unreadable = if errors.is_empty() {

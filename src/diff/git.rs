@@ -4,6 +4,10 @@
 //! directory, so when any `.tf` file changed, every `.tf` module under the paths is read on
 //! both sides (at REV from a temporary copy) and only the roles whose policy changed are kept.
 //! Untracked files (not ignored) count as added: the working tree is what is compared.
+//! A changed CloudFormation template reads the templates of its nested stacks on its own side:
+//! at REV with `git show REV:path`, in the working tree from disk; a changed file that is the
+//! nested template of another changed file comes only with it. An unchanged parent is not
+//! read, so a changed child alone is compared as a template of its own on both sides.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -161,9 +165,23 @@ pub fn sides(rev: &str, paths: &[PathBuf]) -> Result<Sides, DiffError> {
             }
         }
     }
-    let (base_docs, e) = documents_of_texts(base_texts);
+    // A template's nested stacks are read on its own side: at REV from git, in the working
+    // tree from disk.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the fetch's error is the source layer's located file error"
+    )]
+    let at_rev = |p: &Path| {
+        let bytes = git(&["show", &format!("{rev}:{}", git_path(p))])
+            .map_err(|e| SourceError::unread(p, "not-found", format!("not at {rev}: {e}")))?;
+        source::from_bytes(p, bytes).map(|f| Arc::clone(&f.text))
+    };
+    let (base_docs, e) =
+        documents_of_texts(base_texts, &at_rev, |p| format!("{rev}:{}", git_path(p)));
     errors.extend(e);
-    let (head_docs, e) = documents_of_texts(head_texts);
+    let (head_docs, e) = documents_of_texts(head_texts, &source::cloudformation::from_disk, |p| {
+        relative(&root, p)
+    });
     errors.extend(e);
     let mut base: Vec<Sided> = base_docs
         .into_iter()
@@ -202,6 +220,14 @@ fn headed(doc: Document, root: &Path) -> Sided {
         renamed: false,
         doc,
     }
+}
+
+/// A repository-relative path as git names it in `REV:path`: `/`-separated.
+fn git_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// `path` relative to the repository root, `/`-separated as git writes it.

@@ -74,6 +74,9 @@ pub struct LintRun {
     pub linted: Vec<Linted>,
     /// Every file that could not be read or parsed, located; the rest were still linted.
     pub errors: Vec<SourceError>,
+    /// What a reader chose not to follow, located (a nested stack whose template is remote):
+    /// not problems, shown by `lint -v`.
+    pub notes: Vec<SourceError>,
 }
 
 impl LintRun {
@@ -321,27 +324,76 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
         run.linted.append(&mut report.linted);
         run.errors.append(&mut report.errors);
     }
+    // A CloudFormation template reads the local templates of its nested stacks with it, their
+    // parameters bound; such a file found by the walk too is not linted again on its own, with
+    // its parameters unbound (that would report its roles twice). Which files are nested is
+    // known once every template is read, so templates (small: capped at MAX_TEMPLATE_BYTES)
+    // are held until then; everything else is linted as it is read, and the results are put
+    // back in the order the files were found.
+    let mut outcomes = Vec::with_capacity(others.len());
+    let mut nests = std::collections::HashMap::new();
     for c in others {
         let file = match source::read_file(&c.path) {
             Ok(f) => f,
             Err(e) => {
-                run.errors.push(e);
+                outcomes.push(Outcome::Failed(e));
                 continue;
             }
         };
         run.files_read += 1;
         let name = file.name.clone();
-        let src = match source::open(file, c.named) {
+        let (format, src) = source::open_with(file, c.named, &source::cloudformation::from_disk);
+        let template = format == Some(source::Format::CloudFormation);
+        let src = match src {
             Ok(s) => s,
             Err(skip) => {
-                run.skipped.push(Skipped {
+                outcomes.push(Outcome::Skipped(Skipped {
                     name,
                     reason: skip.to_string(),
-                });
+                }));
                 continue;
             }
         };
-        let mut report = lint_source_with(&src, config, options, who);
+        if template {
+            let path = canonical(&c.path);
+            if let Source::Documents { nested, .. } = &src {
+                let nested: std::collections::HashSet<PathBuf> =
+                    nested.iter().map(|p| canonical(p)).collect();
+                nests.entry(path.clone()).or_insert(nested);
+            }
+            outcomes.push(Outcome::Held(src, name, path));
+        } else {
+            let report = lint_source_with(&src, config, options, who);
+            outcomes.push(Outcome::Linted(report, name, notes_of(&src)));
+        }
+    }
+    let nested = source::cloudformation::nested_elsewhere(&nests);
+    for outcome in outcomes {
+        let (mut report, name, mut notes) = match outcome {
+            Outcome::Failed(e) => {
+                run.errors.push(e);
+                continue;
+            }
+            Outcome::Skipped(s) => {
+                run.skipped.push(s);
+                continue;
+            }
+            Outcome::Held(_, name, path) if nested.contains(&path) => {
+                run.skipped.push(Skipped {
+                    name,
+                    reason: "read as the nested stack of a template read in this run, with the \
+                             parameters it passes"
+                        .to_string(),
+                });
+                continue;
+            }
+            Outcome::Held(src, name, _) => {
+                let report = lint_source_with(&src, config, options, who);
+                (report, name, notes_of(&src))
+            }
+            Outcome::Linted(report, name, notes) => (report, name, notes),
+        };
+        run.notes.append(&mut notes);
         if report.policies == 0 && report.errors.is_empty() {
             run.skipped.push(Skipped {
                 name,
@@ -354,6 +406,22 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
         run.errors.append(&mut report.errors);
     }
     run
+}
+
+/// What became of one file of [`lint_paths`], in the order the files were found.
+enum Outcome {
+    Failed(SourceError),
+    Skipped(Skipped),
+    /// A CloudFormation template, linted once every file is read unless it is nested.
+    Held(Source, String, PathBuf),
+    Linted(SourceReport, String, Vec<SourceError>),
+}
+
+fn notes_of(src: &Source) -> Vec<SourceError> {
+    match src {
+        Source::Documents { notes, .. } => notes.clone(),
+        Source::Iam { .. } => Vec::new(),
+    }
 }
 
 /// A path as the file system names it, for telling two spellings of one file apart.
@@ -404,6 +472,7 @@ mod tests {
             }],
             found,
             errors: Vec::new(),
+            ..ReadOutput::default()
         }
     }
 

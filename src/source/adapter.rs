@@ -18,6 +18,7 @@ pub fn from_read_output(out: ReadOutput) -> Source {
         .map(|f| Arc::new(SourceText::new(f.path, f.text)))
         .collect();
     let mut errors: Vec<SourceError> = out.errors.iter().map(|e| read_error(&files, e)).collect();
+    let notes = out.notes.iter().map(|e| read_error(&files, e)).collect();
     let mut documents = Vec::with_capacity(out.found.len());
     for found in out.found {
         let Some(file) = files.get(found.file) else {
@@ -86,6 +87,8 @@ pub fn from_read_output(out: ReadOutput) -> Source {
         files,
         documents,
         errors,
+        notes,
+        nested: out.nested,
     }
 }
 

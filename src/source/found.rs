@@ -25,6 +25,13 @@ pub struct ReadOutput {
     pub found: Vec<Found>,
     /// Problems that are not one role's: a syntax error, a file that cannot be read.
     pub errors: Vec<ReadError>,
+    /// Remarks that are not problems, located: what the reader chose not to follow (a nested
+    /// stack whose template is remote). `lint -v` shows them.
+    pub notes: Vec<ReadError>,
+    /// Files read as part of this input rather than on their own: the local templates of a
+    /// CloudFormation template's nested stacks, as their paths were joined. A run that also
+    /// finds one of them by walking does not lint it a second time, without its parameters.
+    pub nested: Vec<PathBuf>,
 }
 
 /// One role's trust policy.

@@ -3,15 +3,16 @@
 //! roles of every changed file. Each path goes to the reader its content asks for; a `.tf`
 //! file is read with its whole module directory, as Terraform reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use thiserror::Error;
 
+use super::cloudformation::{nested_elsewhere, normalize, Fetch};
 use super::{
-    is_terraform, open, read_file, read_terraform, select, terraform_module_of, Document,
-    SelectError, Skip, SourceError, SourceText,
+    is_terraform, open, open_with, read_file, read_terraform, select, terraform_module_of,
+    Document, Format, SelectError, Skip, Source, SourceError, SourceText,
 };
 
 /// Why a named path gave no document.
@@ -69,26 +70,59 @@ pub fn named_text(name: &str, path: PathBuf, text: Arc<str>) -> Arc<SourceText> 
 /// Every document of `files` (texts already read, each under its shown name), and every file
 /// error. A text no reader takes, or one with no trust policy, is skipped: a changed file that
 /// is not a role is not an error.
-pub fn documents_of_texts(files: Vec<Arc<SourceText>>) -> (Vec<Document>, Vec<SourceError>) {
-    let mut documents = Vec::new();
-    let mut errors = Vec::new();
+///
+/// A CloudFormation template's nested templates are had from `fetch` (for a file at a git
+/// revision, the child at that revision) and shown by the name `shown` gives their path; a
+/// text that is the nested template of another text here yields no documents of its own (its
+/// roles come with its parent's, parameters bound).
+pub fn documents_of_texts(
+    files: Vec<Arc<SourceText>>,
+    fetch: Fetch<'_>,
+    shown: impl Fn(&Path) -> String,
+) -> (Vec<Document>, Vec<SourceError>) {
+    let mut read = Vec::new();
+    let mut nests = HashMap::new();
     for file in files {
         // Template readers build their own text from the path: keep the name given.
         let name = file.name.clone();
-        if let Ok(source) = open(file, false) {
-            let (d, e) = source.documents();
-            documents.extend(d.into_iter().map(|mut doc| {
-                doc.origin.file = renamed(&doc.origin.file, &name);
-                doc
-            }));
-            errors.extend(e.into_iter().map(|mut err| {
-                if let Some(f) = &err.file {
-                    err.file = Some(renamed(f, &name));
-                    err.name = name.clone();
-                }
-                err
-            }));
+        let path = normalize(&file.path);
+        let (format, source) = open_with(file, false, fetch);
+        let template = format == Some(Format::CloudFormation);
+        if let Ok(source) = source {
+            if let (true, Source::Documents { nested, .. }) = (template, &source) {
+                let nested: HashSet<PathBuf> = nested.iter().map(|p| normalize(p)).collect();
+                nests.entry(path.clone()).or_insert(nested);
+            }
+            read.push((path, name, source));
         }
+    }
+    let nested = nested_elsewhere(&nests);
+    let mut documents = Vec::new();
+    let mut errors = Vec::new();
+    for (path, name, source) in read {
+        if nested.contains(&path) {
+            continue;
+        }
+        let rename = |file: &Arc<SourceText>| {
+            if normalize(&file.path) == path {
+                renamed(file, &name)
+            } else {
+                renamed(file, &shown(&file.path))
+            }
+        };
+        let (d, e) = source.documents();
+        documents.extend(d.into_iter().map(|mut doc| {
+            doc.origin.file = rename(&doc.origin.file);
+            doc
+        }));
+        errors.extend(e.into_iter().map(|mut err| {
+            if let Some(f) = &err.file {
+                let f = rename(f);
+                err.name = f.name.clone();
+                err.file = Some(f);
+            }
+            err
+        }));
     }
     (documents, errors)
 }

@@ -68,7 +68,7 @@ pub fn is_ignorable(id: &str) -> bool {
 /// The formats the source layer reads, one reader each.
 ///
 /// This is the dispatch point. A reader joins by adding its variant here, its content test
-/// to [`Format::sniff`] and its read to [`open`]; the template readers
+/// to [`Format::sniff`] and its read to `open_as` (behind [`open`]); the template readers
 /// (`cloudformation::sniff`/`read`, `terraform_plan::sniff`/`read`) return a [`ReadOutput`]
 /// that [`from_read_output`] turns into documents, so each is one line in each match.
 /// Terraform HCL reads module directories rather than files (`terraform_hcl::read_roots`):
@@ -134,6 +134,10 @@ pub enum Source {
         files: Vec<Arc<SourceText>>,
         documents: Vec<Document>,
         errors: Vec<SourceError>,
+        /// What the reader chose not to follow ([`ReadOutput::notes`]), for `lint -v`.
+        notes: Vec<SourceError>,
+        /// Files read as part of this source, not on their own ([`ReadOutput::nested`]).
+        nested: Vec<std::path::PathBuf>,
     },
 }
 
@@ -159,9 +163,29 @@ impl std::fmt::Display for Skip {
 /// found by walking; when `named` it is read as JSON, the format every reader but HCL's
 /// builds on, so its first syntax error is reported where it is.
 pub fn open(file: Arc<SourceText>, named: bool) -> Result<Source, Skip> {
-    match Format::detect(&file.text) {
-        Some(Format::CloudFormation) => Ok(from_read_output(cloudformation::read(
-            &file.path, &file.text,
+    open_with(file, named, &cloudformation::from_disk).1
+}
+
+/// [`open`], with a CloudFormation template's nested templates had from `fetch`, and the
+/// format the text was read as (the text is sniffed once).
+pub fn open_with(
+    file: Arc<SourceText>,
+    named: bool,
+    fetch: cloudformation::Fetch<'_>,
+) -> (Option<Format>, Result<Source, Skip>) {
+    let format = Format::detect(&file.text);
+    (format, open_as(format, file, named, fetch))
+}
+
+fn open_as(
+    format: Option<Format>,
+    file: Arc<SourceText>,
+    named: bool,
+    fetch: cloudformation::Fetch<'_>,
+) -> Result<Source, Skip> {
+    match format {
+        Some(Format::CloudFormation) => Ok(from_read_output(cloudformation::read_with(
+            &file.path, &file.text, fetch,
         ))),
         Some(Format::TerraformPlan) => Ok(from_read_output(terraform_plan::read(
             &file.path, &file.text,

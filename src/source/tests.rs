@@ -150,6 +150,7 @@ fn read_output() -> ReadOutput {
             code: "unknown-tag",
             message: "unknown tag !Foo".into(),
         }],
+        ..ReadOutput::default()
     }
 }
 

@@ -103,6 +103,8 @@ mod snapshots_common;
 mod snapshots_lint;
 /// The CloudFormation, SAM, CDK and Terraform plan readers, their corpus and malformed input.
 mod source_cfn;
+/// CloudFormation nested stacks: parameters bound, child lines, errors, runs, check, diff.
+mod source_cfn_nested;
 /// Terraform HCL: each style located at its `.tf` line, modules, malformed files.
 mod source_hcl;
 /// Reader problems about deploy-time values are ignorable; unknown ignore ids are errors.

@@ -61,7 +61,15 @@ pub fn fix_paths(paths: &[PathBuf], config: &Config, options: &FixOptions) -> Fi
     let first = lint_paths(paths, config, &options.lint);
     let mut targets: Vec<Arc<SourceText>> = Vec::new();
     for l in &first.linted {
+        // A nested stack's role is read with the parameters its parent passes; a fix is
+        // proven against its file read alone, with its defaults, which is another policy.
+        let nested = l
+            .origin
+            .labels
+            .iter()
+            .any(|(k, _)| k == source::cloudformation::NESTED_IN);
         let fixable = l.embedded.is_none()
+            && !nested
             && l.findings
                 .iter()
                 .any(|f| crate::lint::rule(f.rule).is_some_and(|r| r.fix.fixer().is_some()));
@@ -269,5 +277,7 @@ fn reread_source(path: &Path, text: &str) -> source::Source {
         files: Vec::new(),
         documents: Vec::new(),
         errors: Vec::new(),
+        notes: Vec::new(),
+        nested: Vec::new(),
     })
 }

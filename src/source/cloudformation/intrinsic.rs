@@ -1,6 +1,7 @@
 //! Evaluating intrinsic functions as far as a template alone decides them.
 //!
-//! Evaluated: `Ref` and `${...}` to a pseudo parameter or to a parameter with a `Default`,
+//! Evaluated: `Ref` and `${...}` to a pseudo parameter, to a parameter a parent stack passes
+//! (a nested stack, see `nested`) or to a parameter with a `Default`,
 //! `Fn::Sub` (both forms, `${!Literal}` escapes), `Fn::Join`, `Fn::Select`, `Fn::Split`,
 //! `Fn::FindInMap` with literal keys, and `Ref`/`Fn::GetAtt .Arn` of an OIDC provider declared
 //! in the same template (its ARN follows from its `Url`, which is what tells rolecall the
@@ -175,20 +176,37 @@ impl<'a> Resolver<'a> {
         Some(value)
     }
 
-    /// A parameter's `Default`. A list type's default is its comma-separated items. An SSM
-    /// parameter type's default is the name of the SSM parameter, not its value: placeholder.
+    /// The value a parent stack passes the parameter, else its `Default`. A list type's value
+    /// is its comma-separated items. An SSM parameter type's value is the name of the SSM
+    /// parameter, not its value: placeholder.
     fn parameter(&mut self, name: &str, what: &str, span: Span) -> Node<'static> {
         let declared = self.template.parameters.get(name).copied();
         let kind = declared
             .and_then(|p| p.get("Type"))
             .and_then(Node::as_str)
             .unwrap_or("String");
-        let default = declared
-            .and_then(|p| p.get("Default"))
-            .and_then(scalar_text);
-        match default {
+        let bound = self.template.bound.get(name);
+        let value = match bound {
+            Some(b) => Some(b.text.clone()),
+            None => declared
+                .and_then(|p| p.get("Default"))
+                .and_then(scalar_text),
+        };
+        match value {
             Some(d) if !kind.starts_with("AWS::SSM::") => {
-                if kind == "CommaDelimitedList" || kind.starts_with("List<") {
+                // What the parent could not decide stands here, at the child's reference (the
+                // child's spans are the ones its findings point at).
+                let mut opaque = false;
+                for p in bound.iter().flat_map(|b| &b.placeholders) {
+                    opaque |= p.text == d;
+                    self.placeholders.push(Placeholder {
+                        span: span.clone(),
+                        ..p.clone()
+                    });
+                }
+                // A placeholder is one literal: its name may hold commas, not items.
+                let list = kind == "CommaDelimitedList" || kind.starts_with("List<");
+                if list && !opaque {
                     let items = d.split(',').map(|s| string(s.to_string(), span.clone()));
                     let items = items.collect();
                     Node {

@@ -20,11 +20,25 @@
 //!   function does not take: a located error (`unknown-reference`, `unknown-function`,
 //!   `invalid-intrinsic`) and a placeholder in the tree.
 //! - `Fn::ForEach` (AWS::LanguageExtensions): an `unexpanded-foreach` error at its key.
-//! - Nested stacks (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`): not followed;
-//!   the nested template is read as a template of its own when it is among the files read.
+//! - Nested stacks (`AWS::CloudFormation::Stack` `TemplateURL`, `AWS::Serverless::Application`
+//!   `Location`) are followed when the template is a local path, relative to the parent's file
+//!   (see `nested.rs`): the child's roles are `Resources.<Stack>.Resources.<Role>`, located in
+//!   the child, its parameters bound from the parent's `Parameters` (evaluated in the parent;
+//!   what the parent cannot decide is a placeholder; one not passed keeps the child's
+//!   `Default`). Not followed, each a `not-followed` note (`lint -v`): a remote template
+//!   (`https://`, `s3://`), a Serverless Application Repository application (`ApplicationId`),
+//!   a location or a `Parameters` map written as an intrinsic (the child then keeps its
+//!   defaults). Located errors: a child that cannot be read (`missing-nested-template`, with
+//!   the path tried), is not a template, or does not parse (its own error, in its file); a
+//!   cycle (`nested-stack-cycle`); nesting over [`MAX_DEPTH`] levels (`nesting-too-deep`);
+//!   over [`MAX_TEMPLATES`] nested templates under one (`too-many-nested-templates`). The
+//!   parent's other roles are still read. A run (`lint`, `diff --git`) that reads a parent
+//!   and its child lints the child once, through the parent; `diff --git` reads a parent's
+//!   child at the same revision as the parent ([`read_with`] and its [`Fetch`]).
 //! - `Transform` macros other than SAM's: not run.
 
 mod intrinsic;
+mod nested;
 mod resources;
 mod template;
 mod yaml;
@@ -33,9 +47,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::json;
-use crate::source::{ReadError, ReadOutput, SourceFile};
+use crate::source::{ReadError, ReadOutput, SourceError, SourceFile};
 
 pub use intrinsic::ACCOUNT_ID;
+pub use nested::{nested_elsewhere, normalize, Fetch, MAX_DEPTH, MAX_TEMPLATES};
 
 /// Largest template read. CloudFormation itself deploys templates of at most 1 MB (from S3;
 /// 51,200 bytes inline), and CDK's are CloudFormation's, so 8 MiB leaves room for any real
@@ -94,6 +109,11 @@ fn has_aws_type(text: &str) -> bool {
     })
 }
 
+/// A nested template's text from disk ([`Fetch`]), size-capped and UTF-8 as any file read.
+pub fn from_disk(path: &Path) -> Result<Arc<str>, SourceError> {
+    crate::source::read_file(path).map(|f| Arc::clone(&f.text))
+}
+
 /// Read a template from bytes: non-UTF-8 input is a located error.
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
     match json::decode_utf8(bytes) {
@@ -112,8 +132,36 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> ReadOutput {
     }
 }
 
-/// Read every role of a template.
+/// Read every role of a template, and of the local templates its nested stacks name, read
+/// from disk.
 pub fn read(path: &Path, text: &str) -> ReadOutput {
+    read_with(path, text, &from_disk)
+}
+
+/// [`read`], with nested templates had from `fetch` (a file at a git revision reads its
+/// children at that revision).
+pub fn read_with(path: &Path, text: &str, fetch: Fetch<'_>) -> ReadOutput {
+    let mut nesting = nested::Nesting::new(path, fetch);
+    let mut out = read_template(path, text, &nested::Bindings::new(), &mut nesting);
+    // A nested role's file is its child template, which has no such address on its own: the
+    // label names the template to read it from (`check FILE --resource ADDRESS`).
+    let top = crate::source::display_name(path);
+    for f in out.found.iter_mut().filter(|f| f.file != 0) {
+        f.labels.push((NESTED_IN.to_string(), top.clone()));
+    }
+    out
+}
+
+/// The label of a nested stack's role naming the template read, whose address it has.
+pub const NESTED_IN: &str = "nested-in";
+
+/// One template of a read, its parameters `bound` by its parent (none for the one named).
+fn read_template(
+    path: &Path,
+    text: &str,
+    bound: &nested::Bindings,
+    nesting: &mut nested::Nesting<'_>,
+) -> ReadOutput {
     if text.len() > MAX_TEMPLATE_BYTES {
         return failed(
             path,
@@ -156,12 +204,16 @@ pub fn read(path: &Path, text: &str) -> ReadOutput {
     };
     let mut errors = Vec::new();
     duplicates(&root, &mut errors);
-    let found = resources::roles(&root, text, &mut errors);
-    ReadOutput {
+    let template = template::Template::new(&root, text, bound);
+    let found = resources::roles(&root, &template, &mut errors);
+    let mut out = ReadOutput {
         files: vec![source_file(path, text)],
         found,
         errors,
-    }
+        ..ReadOutput::default()
+    };
+    nested::follow(&root, &template, path, nesting, &mut out);
+    out
 }
 
 /// Duplicate keys in a JSON template, outside trust policies (the policy parser reports those
@@ -207,6 +259,7 @@ fn failed(path: &Path, text: &str, error: ReadError) -> ReadOutput {
         files: vec![source_file(path, text)],
         found: Vec::new(),
         errors: vec![error],
+        ..ReadOutput::default()
     }
 }
 
@@ -237,5 +290,7 @@ fn owned(node: &json::Node<'_>) -> json::Node<'static> {
     }
 }
 
+#[cfg(test)]
+mod nested_tests;
 #[cfg(test)]
 mod tests;

@@ -17,8 +17,11 @@ use crate::source::{Found, InlineIgnore, ReadError};
 const ROLE_TYPES: &[&str] = &["AWS::IAM::Role", "AWS::Serverless::Function"];
 
 /// Every role of a parsed template, in document order.
-pub fn roles(root: &Node<'static>, text: &str, errors: &mut Vec<ReadError>) -> Vec<Found> {
-    let template = Template::new(root, text);
+pub fn roles(
+    root: &Node<'static>,
+    template: &Template<'_>,
+    errors: &mut Vec<ReadError>,
+) -> Vec<Found> {
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
         return Vec::new();
     };
@@ -51,7 +54,7 @@ pub fn roles(root: &Node<'static>, text: &str, errors: &mut Vec<ReadError>) -> V
         if kind != "AWS::IAM::Role" && document.is_none() {
             continue;
         }
-        out.push(role(&template, m, kind, document, errors));
+        out.push(role(template, m, kind, document, errors));
     }
     out
 }

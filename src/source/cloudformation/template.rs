@@ -1,8 +1,9 @@
 //! What the evaluator needs to know about a template besides the value at hand: its
-//! parameters, mappings and resources, by name.
+//! parameters, mappings and resources, by name, and the values a parent stack passes it.
 
 use std::collections::HashMap;
 
+use super::nested::Bindings;
 use crate::json::{Kind, Node, Span};
 
 pub struct Template<'a> {
@@ -11,12 +12,16 @@ pub struct Template<'a> {
     pub resources: HashMap<&'a str, &'a Node<'static>>,
     /// The file's text, to find where a `${name}` is written inside an `Fn::Sub` string.
     pub text: &'a str,
+    /// Parameter values a parent stack passes (empty for a template read on its own): they
+    /// take the place of the parameters' `Default`s.
+    pub bound: &'a Bindings,
 }
 
 impl<'a> Template<'a> {
-    pub fn new(root: &'a Node<'static>, text: &'a str) -> Self {
+    pub fn new(root: &'a Node<'static>, text: &'a str, bound: &'a Bindings) -> Self {
         Template {
             text,
+            bound,
             parameters: members(root.get("Parameters")),
             mappings: root.get("Mappings"),
             resources: members(root.get("Resources")),

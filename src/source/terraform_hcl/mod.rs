@@ -184,6 +184,7 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
         files,
         found,
         errors,
+        ..ReadOutput::default()
     };
     json_syntax::restore(&mut out, &jsons);
     out
@@ -476,6 +477,7 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> ReadOutput {
         files,
         found,
         errors,
+        ..ReadOutput::default()
     };
     json_syntax::restore(&mut out, &jsons);
     out

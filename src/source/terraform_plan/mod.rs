@@ -70,6 +70,7 @@ pub fn read(path: &Path, text: &str) -> ReadOutput {
         }],
         found: Vec::new(),
         errors: Vec::new(),
+        ..ReadOutput::default()
     };
     let changes = changes(&root);
     let mut seen = Vec::new();
@@ -297,5 +298,6 @@ fn failed(path: &Path, text: &str, e: ReadError) -> ReadOutput {
         }],
         found: Vec::new(),
         errors: vec![e],
+        ..ReadOutput::default()
     }
 }

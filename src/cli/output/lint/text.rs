@@ -69,10 +69,15 @@ pub fn render(located: &[Located], baselined: usize) -> String {
                 .as_deref()
                 .map(|r| format!(" --resource '{r}'"))
                 .unwrap_or_default();
+            // A nested stack's role is read from its top template, not its own file.
+            let file = l
+                .labels
+                .iter()
+                .find(|(k, _)| k == rolecall::source::cloudformation::NESTED_IN)
+                .map_or(l.file.as_str(), |(_, v)| v.as_str());
             let _ = writeln!(
                 out,
-                "    reproduce: rolecall check {}{resource} --claims {}{ip}\n",
-                l.file,
+                "    reproduce: rolecall check {file}{resource} --claims {}{ip}\n",
                 l.witness_file.as_deref().unwrap_or("witness.json")
             );
         }
