@@ -22,6 +22,9 @@ pub struct LintContext<'a> {
     breadth: Vec<Vec<OnceCell<Breadth>>>,
     /// Per statement: it and every Deny statement (built on first use; see [`Self::own_and_denies`]).
     own_and_denies: Vec<OnceCell<Policy>>,
+    /// The indices of the Deny statements, found once: scanning every statement for each one
+    /// made a policy of many statements quadratic.
+    denies: Vec<usize>,
     /// The caller `check --claims` derives for an issuer from this policy, per issuer.
     callers: RefCell<HashMap<String, String>>,
 }
@@ -69,6 +72,13 @@ impl<'a> LintContext<'a> {
             .map(|v: &StatementView<'_>| v.providers.iter().map(|_| OnceCell::new()).collect())
             .collect();
         let own_and_denies = statements.iter().map(|_| OnceCell::new()).collect();
+        let denies = policy
+            .statements
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.effect == Effect::Deny)
+            .map(|(i, _)| i)
+            .collect();
         LintContext {
             policy,
             origin,
@@ -76,6 +86,7 @@ impl<'a> LintContext<'a> {
             config,
             breadth,
             own_and_denies,
+            denies,
             callers: RefCell::new(HashMap::new()),
         }
     }
@@ -104,12 +115,10 @@ impl<'a> LintContext<'a> {
                 id: None,
                 statements: std::iter::once(own.clone())
                     .chain(
-                        self.policy
-                            .statements
+                        self.denies
                             .iter()
-                            .enumerate()
-                            .filter(|(i, d)| *i != s && d.effect == Effect::Deny)
-                            .map(|(_, d)| d.clone()),
+                            .filter(|&&i| i != s)
+                            .filter_map(|&i| self.policy.statements.get(i).cloned()),
                     )
                     .collect(),
                 warnings: Vec::new(),
