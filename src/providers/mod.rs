@@ -1,19 +1,17 @@
 //! Provider profiles: what each CI or identity provider puts in its tokens, so the linter can
 //! tell an intended scope from a breach of it.
 //!
-//! The evaluator does not use these: which claims AWS exposes is `request::ClaimSet`'s job.
-//! Profiles describe the *shape* of identities (the `sub` grammar, tenancy, audiences) that the
+//! The evaluator reads one fact from them, through [`recognise`]: which claims AWS exposes for
+//! an issuer (`request::ClaimSet`), so an issuer is recognised in one place. Profiles describe the *shape* of identities (the `sub` grammar, tenancy, audiences) that the
 //! linter needs to build witnesses.
 
 mod builtin;
 mod custom;
+mod issuer;
 
 pub use builtin::ALL;
 pub use custom::{github_templates_of, with_inferred_templates, with_template};
-
-use std::sync::LazyLock;
-
-use crate::pattern::Matcher;
+pub use issuer::{recognise, Recognised};
 
 /// A provider.
 #[derive(Debug)]
@@ -24,6 +22,9 @@ pub struct Profile {
     /// Condition-key prefixes this provider's issuers produce (issuer URL without `https://`),
     /// with `*` standing for a tenant- or instance-specific part.
     pub prefixes: &'static [&'static str],
+    /// Which claims AWS exposes for this provider's issuers (R6.2 to R6.6): the evaluator reads
+    /// it through [`recognise`], the one place an issuer is recognised.
+    pub claims: crate::request::ClaimSet,
     pub tenancy: Tenancy,
     /// The `sub` claim's grammar: every form a token's subject can take.
     pub subject: &'static [SubForm],
@@ -138,16 +139,7 @@ pub enum Role {
 impl Profile {
     /// The profile whose prefix patterns match a condition-key prefix.
     pub fn for_prefix(prefix: &str) -> Option<&'static Profile> {
-        // Compiled once: a whole-account dump asks this for every provider of every role.
-        static PATTERNS: LazyLock<Vec<(Matcher, &'static Profile)>> = LazyLock::new(|| {
-            ALL.iter()
-                .flat_map(|p| p.prefixes.iter().map(move |pat| (Matcher::new(pat), *p)))
-                .collect()
-        });
-        PATTERNS
-            .iter()
-            .find(|(m, _)| m.is_match(prefix))
-            .map(|(_, p)| *p)
+        recognise(prefix).profile
     }
 
     pub fn by_id(id: &str) -> Option<&'static Profile> {

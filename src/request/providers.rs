@@ -18,41 +18,10 @@ pub enum ClaimSet {
 }
 
 impl ClaimSet {
-    /// Recognise the family from the key prefix (the provider URL without `https://`).
+    /// Recognise the family from the key prefix (the provider URL without `https://`), from
+    /// the one issuer table ([`crate::providers::recognise`]).
     pub fn of(prefix: &str) -> Self {
-        let host = prefix.split('/').next().unwrap_or(prefix);
-        if prefix == "token.actions.githubusercontent.com"
-            || prefix.starts_with("token.actions.githubusercontent.com/")
-            || prefix.starts_with("github.com/enterprises/")
-            || (host.starts_with("token.actions.") && host.ends_with(".ghe.com"))
-        {
-            ClaimSet::GitHub
-        } else if prefix == "gitlab.com" {
-            ClaimSet::GitLabCom
-        } else if prefix == "agent.buildkite.com"
-            || (host.starts_with("agent.")
-                && (host.ends_with(".buildkite.dev") || host.ends_with(".buildkite.site")))
-        {
-            ClaimSet::Buildkite
-        } else if prefix.starts_with("oidc.circleci.com/org/") {
-            ClaimSet::CircleCi
-        } else if prefix == "accounts.google.com" {
-            ClaimSet::Google
-        } else if prefix == "cognito-identity.amazonaws.com" {
-            ClaimSet::Cognito
-        } else if prefix == "graph.facebook.com" {
-            ClaimSet::Facebook
-        } else if prefix == "www.amazon.com" {
-            ClaimSet::Amazon
-        } else if host.starts_with("idcs-") && host.ends_with(".identity.oraclecloud.com") {
-            ClaimSet::OracleCloud
-        } else if prefix.starts_with("api.bitbucket.org/2.0/workspaces/")
-            && prefix.ends_with("/pipelines-config/identity/oidc")
-        {
-            ClaimSet::Bitbucket
-        } else {
-            ClaimSet::Generic
-        }
+        crate::providers::recognise(prefix).claims
     }
 
     /// The claims that become `<prefix>:<claim>` keys. Google's `aud`/`oaud` are special-cased

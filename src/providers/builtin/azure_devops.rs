@@ -35,6 +35,7 @@ pub const PROFILE: Profile = Profile {
     id: "azure-devops",
     name: "Azure DevOps Pipelines",
     prefixes: &["vstoken.dev.azure.com/*"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::PerTenant {
         unit: "Azure DevOps organization (GUID)",
     },

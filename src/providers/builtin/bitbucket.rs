@@ -26,6 +26,7 @@ pub const PROFILE: Profile = Profile {
     id: "bitbucket",
     name: "Bitbucket Pipelines",
     prefixes: &["api.bitbucket.org/2.0/workspaces/*/pipelines-config/identity/oidc"],
+    claims: crate::request::ClaimSet::Bitbucket,
     tenancy: Tenancy::PerTenant { unit: "workspace" },
     subject: &[
         SubForm {

@@ -45,6 +45,7 @@ pub const PROFILE: Profile = Profile {
         "agent.*.buildkite.dev",
         "agent.*.buildkite.site",
     ],
+    claims: crate::request::ClaimSet::Buildkite,
     tenancy: Tenancy::Shared,
     subject: &[
         SubForm {

@@ -41,6 +41,7 @@ pub const PROFILE: Profile = Profile {
     id: "circleci",
     name: "CircleCI",
     prefixes: &["oidc.circleci.com/org/*"],
+    claims: crate::request::ClaimSet::CircleCi,
     tenancy: Tenancy::PerTenant {
         unit: "CircleCI organization",
     },

@@ -61,6 +61,7 @@ pub const PROFILE: Profile = Profile {
     id: "codefresh",
     name: "Codefresh",
     prefixes: &["oidc.codefresh.io"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::Shared,
     subject: &[
         SubForm {

@@ -16,6 +16,7 @@ pub const PROFILE: Profile = Profile {
     id: "cognito-identity",
     name: "Amazon Cognito identity pools",
     prefixes: &["cognito-identity.amazonaws.com"],
+    claims: crate::request::ClaimSet::Cognito,
     tenancy: Tenancy::Shared,
     subject: &[SubForm {
         name: "identity",

@@ -22,6 +22,7 @@ pub const PROFILE: Profile = Profile {
     id: "eks-irsa",
     name: "Amazon EKS service accounts (IRSA)",
     prefixes: &["oidc.eks.*.amazonaws.com/id/*"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::PerTenant {
         unit: "EKS cluster",
     },

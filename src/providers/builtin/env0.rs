@@ -17,6 +17,7 @@ pub const PROFILE: Profile = Profile {
     name: "env0",
     // The issuer ends in `/`; a provider registered without it is recognised too.
     prefixes: &["login.app.env0.com/", "login.app.env0.com"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::Shared,
     subject: &[SubForm {
         name: "organization",

@@ -93,6 +93,7 @@ pub const PROFILE: Profile = Profile {
         "token.actions.*.ghe.com",
         "github.com/enterprises/*",
     ],
+    claims: crate::request::ClaimSet::GitHub,
     tenancy: Tenancy::Shared,
     subject: forms! {
         "branch": [Part::Lit(":ref:refs/heads/"), Part::Field(BRANCH)];

@@ -40,6 +40,7 @@ pub const PROFILE: Profile = Profile {
     id: "gitlab",
     name: "GitLab CI/CD",
     prefixes: &["gitlab.com"],
+    claims: crate::request::ClaimSet::GitLabCom,
     tenancy: Tenancy::Shared,
     subject: &[
         SubForm {

@@ -18,6 +18,7 @@ pub const PROFILE: Profile = Profile {
     id: "google",
     name: "Google",
     prefixes: &["accounts.google.com"],
+    claims: crate::request::ClaimSet::Google,
     tenancy: Tenancy::Shared,
     subject: &[SubForm {
         name: "account",

@@ -29,6 +29,7 @@ pub const PROFILE: Profile = Profile {
     id: "harness",
     name: "Harness",
     prefixes: &["*.harness.io/ng/api/oidc/account/*"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::PerTenant {
         unit: "Harness account",
     },

@@ -36,6 +36,7 @@ pub const PROFILE: Profile = Profile {
     name: "HCP Terraform",
     // `app.eu.terraform.io` is HCP Terraform Europe (not re-verified).
     prefixes: &["app.terraform.io", "app.eu.terraform.io"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::Shared,
     subject: &[SubForm {
         name: "run",

@@ -36,6 +36,7 @@ pub const PROFILE: Profile = Profile {
     id: "jenkins",
     name: "Jenkins",
     prefixes: &[],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::PerTenant {
         unit: "Jenkins instance (or folder)",
     },

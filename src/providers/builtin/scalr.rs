@@ -29,6 +29,7 @@ pub const PROFILE: Profile = Profile {
     id: "scalr",
     name: "Scalr",
     prefixes: &["scalr.io"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::Shared,
     subject: &[SubForm {
         name: "workspace",

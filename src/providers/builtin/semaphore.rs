@@ -61,6 +61,7 @@ pub const PROFILE: Profile = Profile {
     id: "semaphore",
     name: "Semaphore",
     prefixes: &["*.semaphoreci.com"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::PerTenant {
         unit: "Semaphore organization",
     },

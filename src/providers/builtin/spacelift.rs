@@ -43,6 +43,7 @@ pub const PROFILE: Profile = Profile {
     name: "Spacelift",
     // `app.us.spacelift.io` is the US region's host (not re-verified).
     prefixes: &["*.app.spacelift.io", "*.app.us.spacelift.io"],
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::PerTenant {
         unit: "Spacelift account",
     },

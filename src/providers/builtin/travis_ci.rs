@@ -9,6 +9,7 @@ pub const PROFILE: Profile = Profile {
     name: "Travis CI",
     prefixes: &[],
     // Unknown; `Shared` is the cautious reading (a missing `sub` is the worse case).
+    claims: crate::request::ClaimSet::Generic,
     tenancy: Tenancy::Shared,
     subject: &[],
     default_audiences: &[],
