@@ -105,8 +105,7 @@ pub(crate) fn analyse(
         return out;
     }
     let has_refs = profile.subject.iter().any(|f| {
-        f.name.starts_with("pull-request")
-            || f.name == "merge-request"
+        super::rules::words::is_change_request_form(profile, f)
             || f.fields()
                 .any(|x| matches!(x.role, Role::Ref | Role::Event))
     });

@@ -172,7 +172,7 @@ impl<'a> ProviderView<'a> {
     /// for, so witnesses can come from their grammar too (a template starting with an
     /// attacker-chosen claim such as `workflow:` admits every repository that sets it).
     fn with_templates_of(mut self, s: &Statement) -> Self {
-        let Some(profile) = self.profile.filter(|p| p.id == "github") else {
+        let Some(profile) = self.profile.filter(|p| p.grammar.custom_templates) else {
             return self;
         };
         let templates: Vec<Vec<String>> = s

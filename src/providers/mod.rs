@@ -56,6 +56,55 @@ pub struct Profile {
     pub guest_guard: Option<(&'static str, &'static str)>,
     /// IAM's identity-provider controls, when AWS's page names this provider (R8.1).
     pub iam_identity_controls: Option<IdentityControls>,
+    /// What the linter knows of the `sub` grammar beyond its forms.
+    pub grammar: Grammar,
+    /// A boolean claim that says the run's ref is protected (GitLab's `ref_protected`): a pin on
+    /// a ref without it trusts whoever can push that ref.
+    pub protected_ref_claim: Option<&'static str>,
+}
+
+/// What the linter knows of a provider's `sub` grammar beyond its forms. Data, so rules ask
+/// the profile instead of testing its id.
+#[derive(Debug, Clone, Copy)]
+pub struct Grammar {
+    /// The forms list every subject the provider issues (one documented grammar): a value that
+    /// fits none of them never matches.
+    pub complete: bool,
+    /// A character no field ever holds, by the provider's naming rules (git refs, owner and
+    /// project names never hold `:`).
+    pub separator_free: Option<char>,
+    /// The forms of a change request's runs (a pull or merge request, whose code nobody has
+    /// reviewed yet), by form-name prefix, and what one is called.
+    pub change_request: Option<ChangeRequest>,
+    /// A repository may set its own subject template, declared in `rolecall.toml` (GitHub's
+    /// `include_claim_keys`).
+    pub custom_templates: bool,
+    /// How `unmatchable-subject` names the forms a value fits none of, ending in "so," (none:
+    /// "the provider's subject forms, so").
+    pub forms_words: Option<&'static str>,
+    /// How to write a value in the format, with `{example}` for a pinned example (none: "write
+    /// the value in the provider's format").
+    pub format_help: Option<&'static str>,
+}
+
+impl Grammar {
+    /// Nothing known beyond the forms.
+    pub const OPEN: Grammar = Grammar {
+        complete: false,
+        separator_free: None,
+        change_request: None,
+        custom_templates: false,
+        forms_words: None,
+        format_help: None,
+    };
+}
+
+/// A change request's forms and name.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeRequest {
+    pub form_prefix: &'static str,
+    /// Singular: `pull request`.
+    pub noun: &'static str,
 }
 
 /// What IAM demands of a trust policy for a recognised shared OIDC issuer before it creates

@@ -34,13 +34,9 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             let project = words::project(p);
             let message = match p.profile {
                 Some(profile) if words::is_change_request(profile, &sub) => format!(
-                    "this `sub` condition admits {} of the {project}, whose code nobody has \
+                    "this `sub` condition admits {}s of the {project}, whose code nobody has \
                      reviewed yet: `{sub}` matches it",
-                    if profile.id == "gitlab" {
-                        "merge requests"
-                    } else {
-                        "pull requests"
-                    }
+                    words::change_request_noun(profile)
                 ),
                 Some(profile) => {
                     // Named from the policy's value (what it admits), not from the one witness.

@@ -85,7 +85,7 @@ fn declared_fields(ctx: &LintContext<'_>, scope: &Scope, principal: &str) -> Vec
         return Vec::new();
     };
     let builtin = Profile::for_prefix(view.prefix).is_some_and(|b| std::ptr::eq(b, profile));
-    if profile.id == "github" && !builtin {
+    if profile.grammar.custom_templates && !builtin {
         return Vec::new();
     }
     let fields: Vec<String> = scope

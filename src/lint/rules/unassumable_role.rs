@@ -181,7 +181,7 @@ fn explained_elsewhere(ctx: &LintContext<'_>, allowing: &[&StatementView<'_>]) -
 fn custom_templates(allowing: &[&StatementView<'_>]) -> bool {
     allowing.iter().flat_map(|v| v.providers.iter()).any(|p| {
         p.profile.is_some_and(|profile| {
-            profile.id == "github"
+            profile.grammar.custom_templates
                 && !Profile::for_prefix(p.prefix).is_some_and(|b| std::ptr::eq(b, profile))
         })
     })

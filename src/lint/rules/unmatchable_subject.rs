@@ -17,6 +17,7 @@ use crate::lint::context::restricts;
 use crate::lint::shape::{self, Glob};
 use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::policy::{Base, Typed};
+use crate::providers::Profile;
 
 pub const RULE: Rule = Rule {
     id: "unmatchable-subject",
@@ -26,33 +27,6 @@ pub const RULE: Rule = Rule {
     check,
     fix: crate::lint::fix::Fix::Suggestion(crate::lint::fix::unmatchable_subject),
 };
-
-/// Providers whose `sub` has one documented grammar that their profiles list completely.
-const FIXED_GRAMMAR: &[&str] = &[
-    "bitbucket",
-    "buildkite",
-    "github",
-    "gitlab",
-    "circleci",
-    "eks-irsa",
-    "hcp-terraform",
-    "semaphore",
-    "spacelift",
-];
-
-/// Providers whose subject fields never hold the character that separates them, by their
-/// naming rules: HCP Terraform organization, project and workspace names (letters, digits,
-/// spaces, `-`, `_`), Kubernetes namespace and service-account names (DNS names), Spacelift
-/// space and stack ids (slugs). Elsewhere a field may hold anything.
-const SEPARATOR_FREE_FIELDS: &[(&str, char)] = &[
-    ("eks-irsa", ':'),
-    // Git ref, owner, repository and project names never hold `:`; GitHub escapes it in
-    // custom-template claim values (`production%3Aeastus`).
-    ("github", ':'),
-    ("gitlab", ':'),
-    ("hcp-terraform", ':'),
-    ("spacelift", ':'),
-];
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for view in &ctx.statements {
@@ -66,7 +40,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             else {
                 continue;
             };
-            if !FIXED_GRAMMAR.contains(&profile.id) {
+            if !profile.grammar.complete {
                 continue;
             }
             for c in view.on_claim(provider, "sub").filter(|c| restricts(c)) {
@@ -74,7 +48,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 let forms: Vec<std::rc::Rc<[Glob]>> = profile
                     .subject
                     .iter()
-                    .map(|f| shape::of_form(f, fold, separator_free(profile.id)))
+                    .map(|f| shape::of_form(f, fold, profile.grammar.separator_free))
                     .collect();
                 // A wildcard under an exact operator is its own rule's finding.
                 let exact = matches!(
@@ -108,20 +82,10 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     } else {
                         "this value never matches"
                     };
-                    let forms = match profile.id {
-                        "github" => {
-                            "the classic subject format, the documented custom templates or a \
-                             template declared in rolecall.toml, so, unless the repository sets \
-                             a subject template that is not declared,"
-                        }
-                        // GitLab's own `sub` components cannot be declared in rolecall.toml.
-                        "gitlab" => {
-                            "the documented subject forms, so, unless the project sets its own \
-                             `sub` components (`ci_id_token_sub_claim_components`, which \
-                             rolecall.toml cannot declare yet),"
-                        }
-                        _ => "the provider's subject forms, so",
-                    };
+                    let forms = profile
+                        .grammar
+                        .forms_words
+                        .unwrap_or("the provider's subject forms, so");
                     let finding = report
                         .finding(
                             &v.loc,
@@ -132,7 +96,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                             ),
                         )
                         .related(c.key_loc.clone(), "the `sub` condition")
-                        .help(help(profile.id, provider.prefix, &v.raw, &example));
+                        .help(help(profile, provider.prefix, &v.raw, &example));
                     report.push(finding);
                 }
             }
@@ -142,8 +106,8 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
 
 /// How to fix the value: the template to declare when it reads as GitHub `key:value` pairs of
 /// real claim names, else the provider's format.
-fn help(id: &str, prefix: &str, raw: &str, example: &str) -> String {
-    if id == "github" {
+fn help(profile: &Profile, prefix: &str, raw: &str, example: &str) -> String {
+    if profile.grammar.custom_templates {
         // `repo:<owner>/<repo>` alone is what a template of just `repo` renders; the template
         // inference leaves it out because it also reads as the classic format cut short.
         let repo_only = raw
@@ -157,26 +121,16 @@ fn help(id: &str, prefix: &str, raw: &str, example: &str) -> String {
             let keys: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
             return format!(
                 "if the repository uses a custom subject template, declare it in \
-                 rolecall.toml:\n[[provider]]\nkind = \"github\"\nissuer = \"{prefix}\"\n\
+                 rolecall.toml:\n[[provider]]\nkind = \"{kind}\"\nissuer = \"{prefix}\"\n\
                  include_claim_keys = [{}]\notherwise write the value as `repo:<owner>/<repo>:` \
                  and one context, e.g. `{example}`",
-                keys.join(", ")
+                keys.join(", "),
+                kind = profile.id
             );
         }
     }
-    if id == "gitlab" {
-        return format!(
-            "write the value as `project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>`, \
-             e.g. `{example}` (a project that sets `ci_id_token_sub_claim_components` has its own \
-             format: rolecall cannot read it yet)"
-        );
+    if let Some(h) = profile.grammar.format_help {
+        return h.replace("{example}", example);
     }
     format!("write the value in the provider's format, e.g. `{example}`")
-}
-
-fn separator_free(id: &str) -> Option<char> {
-    SEPARATOR_FREE_FIELDS
-        .iter()
-        .find(|(p, _)| *p == id)
-        .map(|(_, c)| *c)
 }

@@ -18,17 +18,18 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &LintContext<'_>, report: &mut Report) {
     for view in ctx.statements.iter().filter(|v| v.allows_web_identity()) {
-        for p in view.providers.iter().filter(|p| {
-            p.profile.is_some_and(|profile| profile.id == "gitlab")
-                && p.claims.exposes("ref_protected")
-        }) {
-            if view.on_claim(p, "ref_protected").any(requires_protected) {
+        let protected = view.providers.iter().filter_map(|p| {
+            let claim = p.profile?.protected_ref_claim?;
+            p.claims.exposes(claim).then_some((p, claim))
+        });
+        for (p, claim) in protected {
+            if view.on_claim(p, claim).any(requires_protected) {
                 continue;
             }
             let Some((loc, kind, name)) = pinned_ref(view, p) else {
                 continue;
             };
-            let key = format!("{}:ref_protected", p.prefix);
+            let key = format!("{}:{claim}", p.prefix);
             let finding = report
                 .finding(
                     &loc,

@@ -42,13 +42,26 @@ pub(crate) fn forms_of<'p>(profile: &'p Profile, sub: &str) -> Vec<&'p SubForm> 
         .collect()
 }
 
+/// Is the form a change request's (a pull or merge request), by the profile's grammar?
+pub(crate) fn is_change_request_form(profile: &Profile, form: &SubForm) -> bool {
+    profile
+        .grammar
+        .change_request
+        .is_some_and(|c| form.name.starts_with(c.form_prefix))
+}
+
+/// What the provider calls a change request (`pull request` when it says nothing).
+pub(crate) fn change_request_noun(profile: &Profile) -> &'static str {
+    profile
+        .grammar
+        .change_request
+        .map_or("pull request", |c| c.noun)
+}
+
 /// Is every form `sub` fits a pull or merge request?
 pub(crate) fn is_change_request(profile: &Profile, sub: &str) -> bool {
     let forms = forms_of(profile, sub);
-    !forms.is_empty()
-        && forms
-            .iter()
-            .all(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"))
+    !forms.is_empty() && forms.iter().all(|f| is_change_request_form(profile, f))
 }
 
 /// A pinned subject in the provider's format: its first form with example values.
@@ -79,16 +92,10 @@ pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob], requests: bool) 
     let has_requests = profile
         .subject
         .iter()
-        .any(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"));
-    let requests_admitted = admitted
-        .iter()
-        .any(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"));
+        .any(|f| is_change_request_form(profile, f));
+    let requests_admitted = admitted.iter().any(|f| is_change_request_form(profile, f));
     if has_requests && requests_admitted && requests {
-        names.push(if profile.id == "gitlab" {
-            "merge request".into()
-        } else {
-            "pull request".into()
-        });
+        names.push(change_request_noun(profile).to_string());
     }
     or_list(&names)
 }

@@ -3,7 +3,7 @@
 //! AWS exposes only `aud` (always `api://AzureADTokenExchange`) and `sub`
 //! (<https://aws.amazon.com/blogs/modernizing-with-aws/how-to-federate-into-aws-from-azure-devops-using-openid-connect>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 /// Repeats, by name, the organization the issuer names by GUID.
 const ORG: Field = Field {
@@ -90,4 +90,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };

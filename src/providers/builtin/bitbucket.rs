@@ -1,7 +1,7 @@
 //! Bitbucket Pipelines: one issuer per workspace; `sub` is `{repo}[:{environment}]:{step}` with
 //! UUIDs in braces; AWS exposes only `aud` and `sub`.
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const REPO: Field = Field {
     name: "repository",
@@ -95,4 +95,10 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        complete: true,
+        separator_free: None,
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

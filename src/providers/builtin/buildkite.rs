@@ -3,7 +3,7 @@
 //! empty); AWS exposes `aud`, `sub`, `organization_id`/`_slug`, `pipeline_id`/`_slug`,
 //! `build_branch`, `cluster_*` (<https://buildkite.com/docs/pipelines/security/oidc/aws>).
 
-use crate::providers::{Field, IdentityControls, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, IdentityControls, Part, Profile, Role, SubForm, Tenancy};
 
 const ORGANIZATION: Field = Field {
     name: "organization",
@@ -123,4 +123,10 @@ pub const PROFILE: Profile = Profile {
         issuers: &["agent.buildkite.com"],
         claims: &["sub"],
     }),
+    grammar: Grammar {
+        complete: true,
+        separator_free: None,
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

@@ -3,7 +3,7 @@
 //! `/vcs-origin/{origin}/vcs-ref/{ref}`; AWS exposes `aud` (the org ID), `sub` and
 //! `oidc.circleci.com/project-id` (<https://circleci.com/docs/openid-connect-tokens/>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 /// Repeats the organization the issuer already names.
 const ORG: Field = Field {
@@ -97,4 +97,10 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        complete: true,
+        separator_free: None,
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

@@ -3,7 +3,7 @@
 //! `:scm_repo_url:...:scm_ref:`, pull request `:scm_pull_request_target_branch:`); AWS exposes only
 //! `aud` and `sub` (<https://codefresh.io/docs/docs/integrations/oidc-pipelines/>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{ChangeRequest, Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const ACCOUNT: Field = Field {
     name: "account",
@@ -136,4 +136,12 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        change_request: Some(ChangeRequest {
+            form_prefix: "pull-request",
+            noun: "pull request",
+        }),
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

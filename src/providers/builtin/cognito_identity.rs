@@ -3,7 +3,7 @@
 //! opaque identity ID `{region}:{guid}`; AWS exposes `aud`, `sub` and `amr`
 //! (<https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const IDENTITY_ID: Field = Field {
     name: "identity_id",
@@ -41,4 +41,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: Some(("amr", "authenticated")),
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };

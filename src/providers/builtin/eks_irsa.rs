@@ -3,7 +3,7 @@
 //! AWS exposes only `aud` (`sts.amazonaws.com`) and `sub`
 //! (<https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const NAMESPACE: Field = Field {
     name: "namespace",
@@ -65,4 +65,10 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        complete: true,
+        separator_free: Some(':'),
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

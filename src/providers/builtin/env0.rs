@@ -3,7 +3,7 @@
 //! exposes only `aud` (env0's Auth0 client ID) and `sub`, plus session tags
 //! (<https://docs.envzero.com/guides/integrations/oidc-integrations/oidc-with-aws>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const OIDC_USER: Field = Field {
     name: "oidc_user",
@@ -55,4 +55,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };

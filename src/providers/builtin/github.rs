@@ -3,7 +3,9 @@
 //! `repo:{owner}@{owner_id}/{repo}@{repo_id}:{context}` form (default for new repositories
 //! since 2026-07-15). Custom `sub` templates are declared per instance in `rolecall.toml`.
 
-use crate::providers::{Field, IdentityControls, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{
+    ChangeRequest, Field, Grammar, IdentityControls, Part, Profile, Role, SubForm, Tenancy,
+};
 
 pub(crate) const OWNER: Field = Field {
     name: "owner",
@@ -203,4 +205,22 @@ pub const PROFILE: Profile = Profile {
         issuers: &["token.actions.githubusercontent.com"],
         claims: &["sub", "job_workflow_ref"],
     }),
+    grammar: Grammar {
+        complete: true,
+        // Git ref, owner, repository and project names never hold `:`; GitHub escapes it in
+        // custom-template claim values (`production%3Aeastus`).
+        separator_free: Some(':'),
+        change_request: Some(ChangeRequest {
+            form_prefix: "pull-request",
+            noun: "pull request",
+        }),
+        custom_templates: true,
+        forms_words: Some(
+            "the classic subject format, the documented custom templates or a template \
+             declared in rolecall.toml, so, unless the repository sets a subject template that \
+             is not declared,",
+        ),
+        format_help: None,
+    },
+    protected_ref_claim: None,
 };

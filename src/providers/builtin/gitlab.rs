@@ -3,7 +3,7 @@
 //! unless a project changes its components; AWS exposes `aud`, `sub`, `project_id`, `ref_protected`
 //! and more (<https://docs.gitlab.com/ci/secrets/id_token_authentication/>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{ChangeRequest, Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const GROUP: Field = Field {
     name: "group",
@@ -137,4 +137,24 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        complete: true,
+        separator_free: Some(':'),
+        change_request: Some(ChangeRequest {
+            form_prefix: "merge-request",
+            noun: "merge request",
+        }),
+        custom_templates: false,
+        // GitLab's own `sub` components cannot be declared in rolecall.toml.
+        forms_words: Some(
+            "the documented subject forms, so, unless the project sets its own `sub` components \
+             (`ci_id_token_sub_claim_components`, which rolecall.toml cannot declare yet),",
+        ),
+        format_help: Some(
+            "write the value as `project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>`, \
+             e.g. `{example}` (a project that sets `ci_id_token_sub_claim_components` has its own \
+             format: rolecall cannot read it yet)",
+        ),
+    },
+    protected_ref_claim: Some("ref_protected"),
 };

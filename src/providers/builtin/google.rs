@@ -3,7 +3,7 @@
 //! `oaud`, `sub` and `google/organization_number`
 //! (<https://aws.amazon.com/blogs/security/access-aws-using-a-google-cloud-platform-native-workload-identity/>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 /// The only boundary in `sub`: anyone can create a service account, so another ID is another
 /// tenant.
@@ -46,4 +46,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };

@@ -3,7 +3,7 @@
 //! without it undocumented); AWS exposes only `aud` and `sub`
 //! (<https://developer.harness.io/harness-platform/use-harness-platform/pipelines/workload-identity/token-claims-reference>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 /// Repeats the account the issuer already names.
 const ACCOUNT: Field = Field {
@@ -77,4 +77,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };

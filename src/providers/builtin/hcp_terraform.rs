@@ -3,7 +3,7 @@
 //! (names, not IDs); AWS exposes only `aud` and `sub`
 //! (<https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/workload-identity-tokens>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const ORGANIZATION: Field = Field {
     name: "organization",
@@ -79,4 +79,10 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        complete: true,
+        separator_free: Some(':'),
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

@@ -3,7 +3,7 @@
 //! the job URL by default (folders and multibranch jobs add `job/` segments); AWS exposes only
 //! `aud` and `sub` (<https://github.com/jenkinsci/oidc-provider-plugin>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 /// The instance the issuer already names.
 const HOST: Field = Field {
@@ -98,4 +98,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };

@@ -3,7 +3,7 @@
 //! audiences are user-chosen; AWS exposes only `aud` and `sub`
 //! (<https://docs.scalr.io/docs/provider_resource_scalr_workload_identity_provider>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const ACCOUNT: Field = Field {
     name: "account",
@@ -62,4 +62,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };

@@ -3,7 +3,7 @@
 //! exposes only `aud` and `sub`, not `job_type`, so debug jobs look alike
 //! (<https://github.com/semaphoreio/semaphore/blob/main/docs/docs/reference/openid.md>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 /// Repeats the organization the issuer already names.
 const ORG: Field = Field {
@@ -108,4 +108,10 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        complete: true,
+        separator_free: None,
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

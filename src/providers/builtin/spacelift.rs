@@ -3,7 +3,7 @@
 //! pull requests, get `scope:read`); AWS exposes only `aud` (the account host) and `sub`
 //! (<https://docs.spacelift.io/integrations/cloud-providers/oidc>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
 
 const SPACE: Field = Field {
     name: "space",
@@ -101,4 +101,10 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar {
+        complete: true,
+        separator_free: Some(':'),
+        ..Grammar::OPEN
+    },
+    protected_ref_claim: None,
 };

@@ -2,7 +2,7 @@
 //! (providers.md §18), so issuer, `sub` grammar and audiences are unknown: no prefixes, no subject
 //! forms, empty example claims. A Travis issuer, if any, must be declared in config.
 
-use crate::providers::{Profile, Tenancy};
+use crate::providers::{Grammar, Profile, Tenancy};
 
 pub const PROFILE: Profile = Profile {
     id: "travis-ci",
@@ -23,4 +23,6 @@ pub const PROFILE: Profile = Profile {
     caller_free_claims: &[],
     guest_guard: None,
     iam_identity_controls: None,
+    grammar: Grammar::OPEN,
+    protected_ref_claim: None,
 };
