@@ -64,6 +64,8 @@ pub struct Witness {
     pub words: String,
     /// Field name and value (`None`: absent).
     pub fields: Vec<(String, Option<String>)>,
+    /// What each field identifies ([`identity::FieldSpec::role`]), in field order.
+    pub roles: Vec<Option<crate::providers::Role>>,
     pub claims: Map<String, Value>,
     pub source_ip: Option<IpAddr>,
     pub now: Nanos,
@@ -296,6 +298,7 @@ impl Space {
                                             .zip(values.iter())
                                             .map(|(f, v)| (f.name.clone(), v.clone()))
                                             .collect(),
+                                        roles: form.fields.iter().map(|f| f.role).collect(),
                                         claims,
                                         source_ip: *ip,
                                         now,

@@ -6,6 +6,7 @@
 //! (`rolecall.toml`) are not modelled here.
 
 use super::{CharClass, Domain, FieldSpec, Form, FormBuilder};
+use crate::providers::Role;
 
 fn head(name: &str, words: &str) -> FormBuilder {
     FormBuilder::new(name, words)
@@ -14,7 +15,8 @@ fn head(name: &str, words: &str) -> FormBuilder {
             Domain::Run(CharClass::Owner),
             "acme",
             "rolecall-outsider",
-        ))
+        )
+        .role(Role::Tenant))
         .field(
             FieldSpec::new(
                 "owner_id",
@@ -22,14 +24,16 @@ fn head(name: &str, words: &str) -> FormBuilder {
                 "1234567",
                 "7654321",
             )
-            .id(),
+            .id()
+            .role(Role::Tenant),
         )
         .field(FieldSpec::new(
             "repo",
             Domain::Run(CharClass::RepoName),
             "app",
             "rolecall-other-repo",
-        ))
+        )
+        .role(Role::Project))
         .field(
             FieldSpec::new(
                 "repo_id",
@@ -37,7 +41,8 @@ fn head(name: &str, words: &str) -> FormBuilder {
                 "98765432",
                 "23456789",
             )
-            .id(),
+            .id()
+            .role(Role::Project),
         )
 }
 
@@ -51,6 +56,8 @@ struct Context {
     /// The ref the job runs on, as the `ref` claim writes it.
     git_ref: &'static str,
     environment: bool,
+    /// A pull request's run: code nobody has reviewed yet.
+    change_request: bool,
 }
 
 fn contexts() -> Vec<Context> {
@@ -64,10 +71,11 @@ fn contexts() -> Vec<Context> {
                 Domain::Run(CharClass::RefChar),
                 "main",
                 "rolecall-untrusted-branch",
-            )),
+            ).role(Role::Ref)),
             claims: &[("ref", "refs/heads/{branch}"), ("ref_type", "branch")],
             git_ref: "refs/heads/{branch}",
             environment: false,
+            change_request: false,
         },
         Context {
             name: "tag",
@@ -78,10 +86,11 @@ fn contexts() -> Vec<Context> {
                 Domain::Run(CharClass::RefChar),
                 "v1.0.0",
                 "rolecall-untrusted-tag",
-            )),
+            ).role(Role::Ref)),
             claims: &[("ref", "refs/tags/{tag}"), ("ref_type", "tag")],
             git_ref: "refs/tags/{tag}",
             environment: false,
+            change_request: false,
         },
         Context {
             name: "pull-request",
@@ -92,13 +101,14 @@ fn contexts() -> Vec<Context> {
                 Domain::Run(CharClass::Digit),
                 "42",
                 "4242",
-            )),
+            ).role(Role::Event)),
             claims: &[
                 ("ref", "refs/pull/{pull_request}/merge"),
                 ("event_name", "pull_request"),
             ],
             git_ref: "refs/pull/{pull_request}/merge",
             environment: false,
+            change_request: true,
         },
         Context {
             name: "environment",
@@ -113,6 +123,7 @@ fn contexts() -> Vec<Context> {
             claims: &[("environment", "{environment}")],
             git_ref: "{ref}",
             environment: true,
+            change_request: false,
         },
     ]
 }
@@ -207,6 +218,9 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
                 (ctx.name.to_string(), "repo:{owner}/{repo}")
             };
             let mut b = head(&name, ctx.words);
+            if ctx.change_request {
+                b = b.change_request();
+            }
             if let Some(f) = ctx.field {
                 b = b.field(f);
             }

@@ -15,6 +15,7 @@ mod github;
 
 pub use domain::{CharClass, Domain, DomainState};
 
+use crate::providers::Role;
 use crate::request::ClaimSet;
 
 /// One field of an identity.
@@ -38,6 +39,10 @@ pub struct FieldSpec {
     /// Most tokens lack it (GitHub's `enterprise_id` outside enterprises): a witness leaves
     /// it out unless a condition tests it.
     pub rare: bool,
+    /// What the field identifies (the tenant, the project, the ref), for the lint's breadth
+    /// questions: a profile's field carries it, a hand-written model sets it. `None`: it
+    /// identifies nothing those questions ask about (an actor, a workflow, a per-run id).
+    pub role: Option<Role>,
 }
 
 impl FieldSpec {
@@ -51,7 +56,14 @@ impl FieldSpec {
             is_id: false,
             prefer: None,
             rare: false,
+            role: None,
         }
+    }
+
+    /// What the field identifies (see [`FieldSpec::role`]).
+    pub fn role(mut self, role: Role) -> Self {
+        self.role = Some(role);
+        self
     }
 
     /// Optional, and absent from witnesses unless a condition tests it.
@@ -106,6 +118,9 @@ pub struct Form {
     /// Exposed claims this form never carries (GitHub's `environment` outside an
     /// environment job).
     pub absent: Vec<String>,
+    /// A token of a change not yet merged (a pull or merge request): its code is nobody's
+    /// reviewed code, whatever ref it names.
+    pub change_request: bool,
 }
 
 impl Form {
@@ -169,8 +184,15 @@ impl FormBuilder {
                 fields: Vec::new(),
                 claims: Vec::new(),
                 absent: Vec::new(),
+                change_request: false,
             },
         }
+    }
+
+    /// A form of change-request tokens (see [`Form::change_request`]).
+    pub fn change_request(mut self) -> Self {
+        self.form.change_request = true;
+        self
     }
 
     pub fn field(mut self, f: FieldSpec) -> Self {

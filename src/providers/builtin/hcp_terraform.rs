@@ -3,25 +3,28 @@
 //! (names, not IDs); AWS exposes only `aud` and `sub`
 //! (<https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/workload-identity-tokens>).
 
-use crate::providers::{Field, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const ORGANIZATION: Field = Field {
     name: "organization",
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
+    shape: Shape::Name,
 };
 const PROJECT: Field = Field {
     name: "project",
     role: Role::Group,
     example: "platform",
     other: "rolecall-other-project",
+    shape: Shape::Except(':'),
 };
 const WORKSPACE: Field = Field {
     name: "workspace",
     role: Role::Project,
     example: "payments-prod",
     other: "rolecall-other-workspace",
+    shape: Shape::Name,
 };
 /// `plan` also runs for speculative plans of pull requests: never what a write role intends.
 const RUN_PHASE: Field = Field {
@@ -29,6 +32,7 @@ const RUN_PHASE: Field = Field {
     role: Role::Event,
     example: "apply",
     other: "plan",
+    shape: Shape::OneOf(&["plan", "apply"]),
 };
 
 pub const PROFILE: Profile = Profile {
@@ -77,5 +81,6 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
 };
