@@ -48,7 +48,7 @@ pub(crate) fn is_change_request(profile: &Profile, sub: &str) -> bool {
     !forms.is_empty()
         && forms
             .iter()
-            .all(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"))
+            .all(|f| f.is_change_request())
 }
 
 /// A pinned subject in the provider's format: its first form with example values.
@@ -78,9 +78,9 @@ pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob], requests: bool) 
     let has_requests = profile
         .subject
         .iter()
-        .any(|f| f.name.starts_with("pull-request") || f.name.starts_with("merge-request"));
+        .any(|f| f.is_change_request());
     let requests_admitted = profile.subject.iter().any(|f| {
-        (f.name.starts_with("pull-request") || f.name.starts_with("merge-request"))
+        f.is_change_request()
             && shape::intersects(value, &shape::of_form(f, false, None)) == Some(true)
     });
     if has_requests && requests_admitted && requests {
