@@ -97,11 +97,11 @@ pub(crate) fn covers(view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
     let Some(profile) = p.profile else {
         return false;
     };
-    // The identity model reads the profile off the key prefix; an instance declared in
-    // config (a self-managed GitLab) has a profile the prefix does not name, and stays on the
-    // search.
-    let modelled = crate::providers::Profile::for_prefix(&p.prefix).map(|m| m.id);
-    if modelled != Some(profile.id) {
+    // The model's profile is the lint's: a generated model is built from the lint's profile
+    // (an instance declared in config included: see [`declared`]); a hand-written one holds
+    // for the issuers its profile names.
+    let builtin = crate::providers::Profile::for_prefix(p.prefix).map(|m| m.id);
+    if !model::identity::generated(profile) && builtin != Some(profile.id) {
         return false;
     }
     match p.claims {
@@ -116,6 +116,17 @@ pub(crate) fn covers(view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
     }
 }
 
+/// The issuers config declares instances of a provider with a generated identity model (a
+/// self-managed GitLab), for [`Options::declared`]. A config declares few, so all of them.
+pub(crate) fn declared(ctx: &LintContext<'_>) -> Vec<(String, &'static crate::providers::Profile)> {
+    ctx.config
+        .instances
+        .iter()
+        .filter(|i| model::identity::generated(i.kind))
+        .map(|i| (i.issuer.clone(), i.kind))
+        .collect()
+}
+
 /// Answers by statement document: an account deploys one template to many roles, and a
 /// policy repeats a statement under many Sids.
 static ANSWERS: LazyLock<Memo<Arc<Answer>>> = LazyLock::new(|| Memo::new(4096));
@@ -123,8 +134,14 @@ static ANSWERS: LazyLock<Memo<Arc<Answer>>> = LazyLock::new(|| Memo::new(4096));
 /// The model's answer for statement `s` of `ctx` (with the policy's Deny statements).
 pub(crate) fn answer(ctx: &LintContext<'_>, s: usize) -> Option<Arc<Answer>> {
     let own = ctx.own_and_denies(s)?;
-    let key = unnamed(own).to_json().to_string();
-    Some(ANSWERS.get_or(key, || Arc::new(decide(own))))
+    let declared = declared(ctx);
+    let mut key = unnamed(own).to_json().to_string();
+    // Declared instances change the identity model: part of the key (a declared kind is a
+    // profile leaked once per config, so its address names it).
+    for (issuer, kind) in &declared {
+        key.push_str(&format!("\u{0}{issuer}={:p}", *kind));
+    }
+    Some(ANSWERS.get_or(key, || Arc::new(decide(own, declared))))
 }
 
 /// The policy without Sids, which do not change what it admits.
@@ -136,10 +153,17 @@ fn unnamed(p: &Policy) -> Policy {
     out
 }
 
-fn decide(policy: &Policy) -> Answer {
+fn decide(
+    policy: &Policy,
+    declared: Vec<(String, &'static crate::providers::Profile)>,
+) -> Answer {
     let mut facts: HashMap<String, Facts> = HashMap::new();
     let text = policy.to_json().to_string();
-    let visited = model::admitted(policy, &Options::default(), |sight| {
+    let opts = Options {
+        declared,
+        ..Options::default()
+    };
+    let visited = model::admitted(policy, &opts, |sight| {
         let f = facts.entry(sight.principal.to_string()).or_default();
         observe(f, sight, &text);
     });

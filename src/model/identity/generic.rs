@@ -7,8 +7,8 @@ use super::{ClaimTemplate, Domain, FieldSpec, Form, FormBuilder, TPart};
 use crate::providers::{Part, Profile};
 use crate::request::ClaimSet;
 
-pub(super) fn forms(iss: &str, prefix: &str, _set: ClaimSet) -> Vec<Form> {
-    let Some(profile) = Profile::for_prefix(prefix) else {
+pub(super) fn forms(iss: &str, profile: Option<&Profile>) -> Vec<Form> {
+    let Some(profile) = profile else {
         return vec![FormBuilder::new("token", "tokens with subject `{sub}`")
             .claim("iss", iss)
             .build()];

@@ -15,7 +15,7 @@ mod github;
 
 pub use domain::{CharClass, Domain, DomainState};
 
-use crate::providers::Role;
+use crate::providers::{Profile, Role};
 use crate::request::ClaimSet;
 
 /// One field of an identity.
@@ -262,15 +262,24 @@ fn merge_literals(parts: Vec<TPart>) -> Vec<TPart> {
 
 /// The identity model for a caller's key prefix (issuer without `https://`).
 pub fn for_prefix(prefix: &str) -> IdentityModel {
+    for_prefix_as(prefix, None)
+}
+
+/// The identity model for a caller's key prefix, its tokens those of `declared` when config
+/// declares the issuer an instance of a provider (a self-managed GitLab) whose model is
+/// generated from its profile ([`generated`]); a hand-written model keeps its own issuers.
+pub fn for_prefix_as(prefix: &str, declared: Option<&'static Profile>) -> IdentityModel {
     let claim_set = ClaimSet::of(prefix);
     let iss = format!("https://{prefix}");
-    let forms = match claim_set {
-        ClaimSet::GitHub => github::forms(&iss),
-        ClaimSet::Bitbucket => bitbucket::forms(&iss),
-        ClaimSet::CircleCi => circleci::forms(&iss, prefix),
-        _ => generic::forms(&iss, prefix, claim_set),
+    let declared = declared.filter(|k| generated(k));
+    let profile = declared.or_else(|| Profile::for_prefix(prefix));
+    let forms = match (claim_set, declared) {
+        (_, Some(kind)) => generic::forms(&iss, Some(kind)),
+        (ClaimSet::GitHub, None) => github::forms(&iss),
+        (ClaimSet::Bitbucket, None) => bitbucket::forms(&iss),
+        (ClaimSet::CircleCi, None) => circleci::forms(&iss, prefix),
+        _ => generic::forms(&iss, profile),
     };
-    let profile = crate::providers::Profile::for_prefix(prefix);
     let provider =
         profile.map_or_else(|| format!("OIDC provider {prefix}"), |p| p.name.to_string());
     let forms = forms
@@ -282,6 +291,17 @@ pub fn for_prefix(prefix: &str) -> IdentityModel {
         claim_set,
         forms,
     }
+}
+
+/// Is this profile's identity model generated from the profile, not hand-written? The
+/// hand-written ones are those of the claim sets with a model of their own.
+pub fn generated(profile: &Profile) -> bool {
+    !profile.prefixes.iter().any(|p| {
+        matches!(
+            ClaimSet::of(p),
+            ClaimSet::GitHub | ClaimSet::Bitbucket | ClaimSet::CircleCi
+        )
+    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ const ENVIRONMENT: Field = Field {
     role: Role::Group,
     example: "production",
     other: "rolecall-other-environment",
-    shape: Shape::Segment,
+    shape: Shape::Except(':'),
 };
 const WORKSPACE: Field = Field {
     name: "workspace",
