@@ -153,10 +153,7 @@ fn unnamed(p: &Policy) -> Policy {
     out
 }
 
-fn decide(
-    policy: &Policy,
-    declared: Vec<(String, &'static crate::providers::Profile)>,
-) -> Answer {
+fn decide(policy: &Policy, declared: Vec<(String, &'static crate::providers::Profile)>) -> Answer {
     let mut facts: HashMap<String, Facts> = HashMap::new();
     let text = policy.to_json().to_string();
     let opts = Options {
@@ -198,13 +195,9 @@ fn observe(f: &mut Facts, sight: &Sight<'_>, text: &str) {
     // where the form names a tenant, the tenant is fresh only when those ids are as well.
     let mut tenant = fields(Role::Tenant);
     if !tenant.is_empty() {
-        let ids = project.iter().filter(|&&i| {
-            sight
-                .form
-                .fields
-                .get(i)
-                .is_some_and(|spec| spec.is_id)
-        });
+        let ids = project
+            .iter()
+            .filter(|&&i| sight.form.fields.get(i).is_some_and(|spec| spec.is_id));
         tenant.extend(ids);
     }
     // How realistic a witness is: its fields other than `fresh` at their example, absent, or

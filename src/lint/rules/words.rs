@@ -45,10 +45,7 @@ pub(crate) fn forms_of<'p>(profile: &'p Profile, sub: &str) -> Vec<&'p SubForm> 
 /// Is every form `sub` fits a pull or merge request?
 pub(crate) fn is_change_request(profile: &Profile, sub: &str) -> bool {
     let forms = forms_of(profile, sub);
-    !forms.is_empty()
-        && forms
-            .iter()
-            .all(|f| f.is_change_request())
+    !forms.is_empty() && forms.iter().all(|f| f.is_change_request())
 }
 
 /// A pinned subject in the provider's format: its first form with example values.
@@ -75,10 +72,7 @@ pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob], requests: bool) 
             }
         }
     }
-    let has_requests = profile
-        .subject
-        .iter()
-        .any(|f| f.is_change_request());
+    let has_requests = profile.subject.iter().any(|f| f.is_change_request());
     let requests_admitted = profile.subject.iter().any(|f| {
         f.is_change_request()
             && shape::intersects(value, &shape::of_form(f, false, None)) == Some(true)

@@ -206,7 +206,9 @@ mod tests {
         for v in ["TEST", "TESTING", "TASK", "plan"] {
             assert!(d.contains(v), "{v}");
         }
-        for v in ["", "T", "TES", "TESTIN", "TASKS", "pla", "apply", "TESTINGS"] {
+        for v in [
+            "", "T", "TES", "TESTIN", "TASKS", "pla", "apply", "TESTINGS",
+        ] {
             assert!(!d.contains(v), "{v}");
         }
     }

@@ -10,13 +10,15 @@ use crate::providers::Role;
 
 fn head(name: &str, words: &str) -> FormBuilder {
     FormBuilder::new(name, words)
-        .field(FieldSpec::new(
-            "owner",
-            Domain::Run(CharClass::Owner),
-            "acme",
-            "rolecall-outsider",
+        .field(
+            FieldSpec::new(
+                "owner",
+                Domain::Run(CharClass::Owner),
+                "acme",
+                "rolecall-outsider",
+            )
+            .role(Role::Tenant),
         )
-        .role(Role::Tenant))
         .field(
             FieldSpec::new(
                 "owner_id",
@@ -27,13 +29,15 @@ fn head(name: &str, words: &str) -> FormBuilder {
             .id()
             .role(Role::Tenant),
         )
-        .field(FieldSpec::new(
-            "repo",
-            Domain::Run(CharClass::RepoName),
-            "app",
-            "rolecall-other-repo",
+        .field(
+            FieldSpec::new(
+                "repo",
+                Domain::Run(CharClass::RepoName),
+                "app",
+                "rolecall-other-repo",
+            )
+            .role(Role::Project),
         )
-        .role(Role::Project))
         .field(
             FieldSpec::new(
                 "repo_id",
@@ -66,12 +70,15 @@ fn contexts() -> Vec<Context> {
             name: "branch",
             words: "runs on branch `{branch}` of `{owner}/{repo}`",
             sub: ":ref:refs/heads/{branch}",
-            field: Some(FieldSpec::new(
-                "branch",
-                Domain::Run(CharClass::RefChar),
-                "main",
-                "rolecall-untrusted-branch",
-            ).role(Role::Ref)),
+            field: Some(
+                FieldSpec::new(
+                    "branch",
+                    Domain::Run(CharClass::RefChar),
+                    "main",
+                    "rolecall-untrusted-branch",
+                )
+                .role(Role::Ref),
+            ),
             claims: &[("ref", "refs/heads/{branch}"), ("ref_type", "branch")],
             git_ref: "refs/heads/{branch}",
             environment: false,
@@ -81,12 +88,15 @@ fn contexts() -> Vec<Context> {
             name: "tag",
             words: "runs on tag `{tag}` of `{owner}/{repo}`",
             sub: ":ref:refs/tags/{tag}",
-            field: Some(FieldSpec::new(
-                "tag",
-                Domain::Run(CharClass::RefChar),
-                "v1.0.0",
-                "rolecall-untrusted-tag",
-            ).role(Role::Ref)),
+            field: Some(
+                FieldSpec::new(
+                    "tag",
+                    Domain::Run(CharClass::RefChar),
+                    "v1.0.0",
+                    "rolecall-untrusted-tag",
+                )
+                .role(Role::Ref),
+            ),
             claims: &[("ref", "refs/tags/{tag}"), ("ref_type", "tag")],
             git_ref: "refs/tags/{tag}",
             environment: false,
@@ -96,12 +106,10 @@ fn contexts() -> Vec<Context> {
             name: "pull-request",
             words: "pull-request runs of `{owner}/{repo}`",
             sub: ":pull_request",
-            field: Some(FieldSpec::new(
-                "pull_request",
-                Domain::Run(CharClass::Digit),
-                "42",
-                "4242",
-            ).role(Role::Event)),
+            field: Some(
+                FieldSpec::new("pull_request", Domain::Run(CharClass::Digit), "42", "4242")
+                    .role(Role::Event),
+            ),
             claims: &[
                 ("ref", "refs/pull/{pull_request}/merge"),
                 ("event_name", "pull_request"),

@@ -3,7 +3,9 @@
 //! empty); AWS exposes `aud`, `sub`, `organization_id`/`_slug`, `pipeline_id`/`_slug`,
 //! `build_branch`, `cluster_*` (<https://buildkite.com/docs/pipelines/security/oidc/aws>).
 
-use crate::providers::{ClaimFact, Field, IdentityControls, Part, Profile, Role, Shape, SubForm, Tenancy};
+use crate::providers::{
+    ClaimFact, Field, IdentityControls, Part, Profile, Role, Shape, SubForm, Tenancy,
+};
 
 const ORGANIZATION: Field = Field {
     name: "organization",
@@ -126,10 +128,30 @@ pub const PROFILE: Profile = Profile {
     // The slugs are the `sub`'s own organization and pipeline; the ids name them too.
     // `build_branch` is left out: a tag build's `sub` ref is `refs/tags/…`, not the branch.
     claim_facts: &[
-        ClaimFact { claim: "organization_slug", role: Role::Tenant, same_as: Some("organization"), id: false },
-        ClaimFact { claim: "organization_id", role: Role::Tenant, same_as: None, id: true },
-        ClaimFact { claim: "pipeline_slug", role: Role::Project, same_as: Some("pipeline"), id: false },
-        ClaimFact { claim: "pipeline_id", role: Role::Project, same_as: None, id: true },
+        ClaimFact {
+            claim: "organization_slug",
+            role: Role::Tenant,
+            same_as: Some("organization"),
+            id: false,
+        },
+        ClaimFact {
+            claim: "organization_id",
+            role: Role::Tenant,
+            same_as: None,
+            id: true,
+        },
+        ClaimFact {
+            claim: "pipeline_slug",
+            role: Role::Project,
+            same_as: Some("pipeline"),
+            id: false,
+        },
+        ClaimFact {
+            claim: "pipeline_id",
+            role: Role::Project,
+            same_as: None,
+            id: true,
+        },
     ],
     iam_identity_controls: Some(IdentityControls {
         issuers: &["agent.buildkite.com"],

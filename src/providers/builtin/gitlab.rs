@@ -143,8 +143,18 @@ pub const PROFILE: Profile = Profile {
     // `project_id` names one project whatever its path; `namespace_id` one group or subgroup,
     // which lies in one top-level group.
     claim_facts: &[
-        ClaimFact { claim: "project_id", role: Role::Project, same_as: None, id: true },
-        ClaimFact { claim: "namespace_id", role: Role::Tenant, same_as: None, id: true },
+        ClaimFact {
+            claim: "project_id",
+            role: Role::Project,
+            same_as: None,
+            id: true,
+        },
+        ClaimFact {
+            claim: "namespace_id",
+            role: Role::Tenant,
+            same_as: None,
+            id: true,
+        },
     ],
     iam_identity_controls: None,
 };
