@@ -18,6 +18,7 @@ const PROJECT: Field = Field {
     role: Role::Group,
     example: "payments",
     other: "rolecall-other-project",
+    // Project names may hold spaces and most punctuation, never `/`.
     shape: Shape::Except('/'),
 };
 const SERVICE_CONNECTION: Field = Field {

@@ -33,6 +33,7 @@ const COMMIT: Field = Field {
     role: Role::Volatile,
     example: "750339bffa630404607f73dd8ed2f2c4de3670c7",
     other: "0badc0de0badc0de0badc0de0badc0de0badc0de",
+    // A SHA, or `HEAD` before the build resolves its commit.
     shape: Shape::Name,
 };
 const STEP: Field = Field {
@@ -40,6 +41,7 @@ const STEP: Field = Field {
     role: Role::Volatile,
     example: "deploy",
     other: "rolecall-other-step",
+    // A step key is any text that does not look like a UUID (the pipeline SDK): it may hold `:`.
     shape: Shape::Any,
 };
 

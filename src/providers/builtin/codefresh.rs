@@ -31,6 +31,7 @@ const REPO_URL: Field = Field {
     role: Role::Project,
     example: "https://github.com/acme/payments-api",
     other: "https://github.com/rolecall-outsider/rolecall-other-repo",
+    // A URL: it holds `:`.
     shape: Shape::Opaque,
 };
 const SCM_USER: Field = Field {

@@ -17,6 +17,7 @@ const SUBGROUP: Field = Field {
     role: Role::Group,
     example: "platform",
     other: "rolecall-other-subgroup",
+    // Subgroups nest: `platform/team`.
     shape: Shape::Path,
 };
 const PROJECT: Field = Field {
@@ -31,6 +32,7 @@ const BRANCH: Field = Field {
     role: Role::Ref,
     example: "main",
     other: "rolecall-untrusted-branch",
+    // Git ref rules: `/` allowed, `:` never.
     shape: Shape::GitRef,
 };
 const TAG: Field = Field {

@@ -17,6 +17,7 @@ const PROJECT: Field = Field {
     role: Role::Group,
     example: "platform",
     other: "rolecall-other-project",
+    // Project names may hold spaces (letters, digits, spaces, `-`, `_`), never `:`.
     shape: Shape::Except(':'),
 };
 const WORKSPACE: Field = Field {
@@ -32,6 +33,7 @@ const RUN_PHASE: Field = Field {
     role: Role::Event,
     example: "apply",
     other: "plan",
+    // The only run phases HCP Terraform issues.
     shape: Shape::OneOf(&["plan", "apply"]),
 };
 

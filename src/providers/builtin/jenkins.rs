@@ -11,6 +11,7 @@ const HOST: Field = Field {
     role: Role::Other,
     example: "jenkins.acme.example",
     other: "jenkins.rolecall-outsider.example",
+    // A host, possibly with a port.
     shape: Shape::Opaque,
 };
 const FOLDER: Field = Field {

@@ -10,6 +10,7 @@ const ACCOUNT: Field = Field {
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
+    // The grammar is unverified: names are read as free of `:`, `/` and spaces.
     shape: Shape::Segment,
 };
 /// A Scalr environment groups workspaces (it is not a deployment environment).
@@ -18,6 +19,7 @@ const ENVIRONMENT: Field = Field {
     role: Role::Group,
     example: "production",
     other: "rolecall-other-environment",
+    // Environment names may hold spaces (unverified), never `:`.
     shape: Shape::Except(':'),
 };
 const WORKSPACE: Field = Field {
