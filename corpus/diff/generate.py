@@ -23,9 +23,20 @@ def relaxed(sub):
     cut = max(sub.rfind(":"), sub.rfind("/"))
     return sub[: cut + 1] + "*"
 
+# Values of enumerated fields (HCP Terraform's run phase, Spacelift's run type and scope): a
+# changed character is no value the provider issues, so `tweak` changes a free field instead.
+ENUMERATED = {"plan", "apply", "read", "write", "PROPOSED", "TRACKED", "TASK", "TESTING", "DESTROY"}
+
 def tweak(sub):
     """The same subject with its last changeable character changed: another identity of the
     same shape."""
+    parts = sub.split(":")
+    if parts[-1] in ENUMERATED:
+        # `key:value:key:value…`: change the last value that is not an enumeration's.
+        for i in range(len(parts) - 1, 0, -2):
+            if parts[i] not in ENUMERATED:
+                parts[i] = tweak(parts[i])
+                return ":".join(parts)
     chars = list(sub)
     for i in range(len(chars) - 1, -1, -1):
         if chars[i].isdigit():

@@ -9,9 +9,11 @@
 //! witness is a token the model renders from one identity, so its claims agree (the `sub`'s
 //! owner is the `repository`'s owner; a CircleCI `sub` names its issuer's organization).
 //!
-//! The model covers the providers with a hand-written identity model (GitHub with its default
-//! subject forms, Bitbucket, CircleCI); the rest, and every policy the model refuses, keep
-//! the witness search ([`super::witness`]).
+//! The model covers every provider with a profile ([`covers`]): the hand-written identity
+//! models (GitHub with its default subject forms, Bitbucket, CircleCI) and those generated
+//! from a profile; every policy the model refuses keeps the witness search
+//! ([`super::witness`]). What a field identifies is its identity model's data
+//! ([`model::identity::FieldSpec::role`]), and a change request is its form's.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -88,11 +90,18 @@ pub(crate) enum Answer {
     Refused,
 }
 
-/// Does the model answer the breadth questions for this provider? Only where a hand-written
-/// identity model exists, and for GitHub only under its default subject forms (custom
-/// templates are not modelled).
+/// Does the model answer the breadth questions for this provider? For every provider with a
+/// profile whose identity model is exact (see [`model::identity`]), GitHub only under its
+/// default subject forms (custom templates are not modelled).
 pub(crate) fn covers(view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
-    if p.profile.is_none() {
+    let Some(profile) = p.profile else {
+        return false;
+    };
+    // The model's profile is the lint's: a generated model is built from the lint's profile
+    // (an instance declared in config included: see [`declared`]); a hand-written one holds
+    // for the issuers its profile names.
+    let builtin = crate::providers::Profile::for_prefix(p.prefix).map(|m| m.id);
+    if !model::identity::generated(profile) && builtin != Some(profile.id) {
         return false;
     }
     match p.claims {
@@ -101,21 +110,21 @@ pub(crate) fn covers(view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
             .flat_map(|c| &c.values)
             .any(|v| !github_templates_of(&v.raw).is_empty()),
         ClaimSet::Bitbucket | ClaimSet::CircleCi => true,
-        _ => false,
+        // A profile without subject forms models `sub` as one free field: no tenant, project
+        // or ref to ask about.
+        _ => !profile.subject.is_empty(),
     }
 }
 
-/// What a field of a modelled identity identifies.
-fn role(set: ClaimSet, field: &str) -> Option<Role> {
-    match (set, field) {
-        (ClaimSet::GitHub, "owner" | "owner_id") => Some(Role::Tenant),
-        (ClaimSet::GitHub, "repo" | "repo_id")
-        | (ClaimSet::Bitbucket, "repository")
-        | (ClaimSet::CircleCi, "project" | "vcs_origin") => Some(Role::Project),
-        (ClaimSet::GitHub, "branch" | "tag") | (ClaimSet::CircleCi, "vcs_ref") => Some(Role::Ref),
-        (ClaimSet::GitHub, "pull_request") => Some(Role::Event),
-        _ => None,
-    }
+/// The issuers config declares instances of a provider with a generated identity model (a
+/// self-managed GitLab), for [`Options::declared`]. A config declares few, so all of them.
+pub(crate) fn declared(ctx: &LintContext<'_>) -> Vec<(String, &'static crate::providers::Profile)> {
+    ctx.config
+        .instances
+        .iter()
+        .filter(|i| model::identity::generated(i.kind))
+        .map(|i| (i.issuer.clone(), i.kind))
+        .collect()
 }
 
 /// Answers by statement document: an account deploys one template to many roles, and a
@@ -125,8 +134,14 @@ static ANSWERS: LazyLock<Memo<Arc<Answer>>> = LazyLock::new(|| Memo::new(4096));
 /// The model's answer for statement `s` of `ctx` (with the policy's Deny statements).
 pub(crate) fn answer(ctx: &LintContext<'_>, s: usize) -> Option<Arc<Answer>> {
     let own = ctx.own_and_denies(s)?;
-    let key = unnamed(own).to_json().to_string();
-    Some(ANSWERS.get_or(key, || Arc::new(decide(own))))
+    let declared = declared(ctx);
+    let mut key = unnamed(own).to_json().to_string();
+    // Declared instances change the identity model: part of the key (a declared kind is a
+    // profile leaked once per config, so its address names it).
+    for (issuer, kind) in &declared {
+        key.push_str(&format!("\u{0}{issuer}={:p}", *kind));
+    }
+    Some(ANSWERS.get_or(key, || Arc::new(decide(own, declared))))
 }
 
 /// The policy without Sids, which do not change what it admits.
@@ -138,10 +153,14 @@ fn unnamed(p: &Policy) -> Policy {
     out
 }
 
-fn decide(policy: &Policy) -> Answer {
+fn decide(policy: &Policy, declared: Vec<(String, &'static crate::providers::Profile)>) -> Answer {
     let mut facts: HashMap<String, Facts> = HashMap::new();
     let text = policy.to_json().to_string();
-    let visited = model::admitted(policy, &Options::default(), |sight| {
+    let opts = Options {
+        declared,
+        ..Options::default()
+    };
+    let visited = model::admitted(policy, &opts, |sight| {
         let f = facts.entry(sight.principal.to_string()).or_default();
         observe(f, sight, &text);
     });
@@ -154,20 +173,33 @@ fn decide(policy: &Policy) -> Answer {
 /// Record what one admitted request shows. `text` is the policy's, to prefer witnesses that
 /// stay with the values it names.
 fn observe(f: &mut Facts, sight: &Sight<'_>, text: &str) {
-    let set = ClaimSet::of(crate::request::key_prefix(sight.principal));
+    // A group between tenant and project (a GitLab subgroup, an HCP Terraform project, a
+    // Kubernetes namespace) identifies neither: `project_path:acme/*` admits every project of
+    // group acme, subgroups' included, because the project is fresh (tenant-wide), while a
+    // fresh group under a named project (`acme/*/app`, `system:serviceaccount:*:deployer`) is
+    // the narrower breach any-namespace-subject reports, and on HCP Terraform, whose workspace
+    // names are unique in the organization, the same workspace moved to another project.
     let fields = |want: Role| -> Vec<usize> {
         sight
             .form
             .fields
             .iter()
             .enumerate()
-            .filter(|(_, spec)| role(set, &spec.name) == Some(want))
+            .filter(|(_, spec)| spec.role == Some(want))
             .map(|(i, _)| i)
             .collect()
     };
     let all_fresh = |v: &[usize]| !v.is_empty() && v.iter().all(|&i| sight.fresh(i));
-    let tenant = fields(Role::Tenant);
     let project = fields(Role::Project);
+    // A project's id names its tenant too (a GitLab `project_id` lies in one top-level group):
+    // where the form names a tenant, the tenant is fresh only when those ids are as well.
+    let mut tenant = fields(Role::Tenant);
+    if !tenant.is_empty() {
+        let ids = project
+            .iter()
+            .filter(|&&i| sight.form.fields.get(i).is_some_and(|spec| spec.is_id));
+        tenant.extend(ids);
+    }
     // How realistic a witness is: its fields other than `fresh` at their example, absent, or
     // at a value the policy names.
     let score = |w: &model::Witness, fresh: &[usize]| {
@@ -212,13 +244,16 @@ fn observe(f: &mut Facts, sight: &Sight<'_>, text: &str) {
         offer(&mut f.other_project_own, &mut f.other_project, &project);
         return;
     }
-    let pull_request = sight.form.name.starts_with("pull-request");
+    let pull_request = sight.form.change_request;
     f.pull_request |= pull_request;
     if !f.other_ref.wants() {
         return;
     }
+    // A kind of run no condition names (HCP Terraform's `run_phase:*` admits `plan`, which
+    // speculative plans of pull requests run) is another ref in all but name.
     let refs: Vec<usize> = fields(Role::Ref)
         .into_iter()
+        .chain(fields(Role::Event))
         .filter(|&i| sight.fresh(i))
         .collect();
     if pull_request || !refs.is_empty() {
@@ -279,7 +314,7 @@ pub(crate) fn lint_witness(
         claims: chosen.claims,
         source_ip: chosen.source_ip,
         principal: chosen.principal,
-        who: who(w, fresh, p.claims),
+        who: who(w, fresh),
     }
 }
 
@@ -288,12 +323,14 @@ const LOOKALIKE: &str = "-lookalike";
 
 /// "a `branch` token from repo `rolecall-other-repo`": the form and the fresh fields the
 /// `sub` shows.
-fn who(w: &model::Witness, fresh: &[Role], set: ClaimSet) -> String {
+fn who(w: &model::Witness, fresh: &[Role]) -> String {
     let sub = w.claims.get("sub").and_then(Value::as_str).unwrap_or("");
     let changed: Vec<String> = w
         .fields
         .iter()
-        .filter(|(name, _)| role(set, name).is_some_and(|r| fresh.contains(&r)))
+        .zip(&w.roles)
+        .filter(|(_, role)| role.is_some_and(|r| fresh.contains(&r)))
+        .map(|(field, _)| field)
         .filter_map(|(name, v)| Some((name, v.as_deref()?)))
         .filter(|(_, v)| sub.contains(v))
         .map(|(name, v)| {

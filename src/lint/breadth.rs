@@ -105,14 +105,14 @@ pub(crate) fn analyse(
         return out;
     }
     let has_refs = profile.subject.iter().any(|f| {
-        super::rules::words::is_change_request_form(profile, f)
+        profile.is_change_request(f)
             || f.fields()
                 .any(|x| matches!(x.role, Role::Ref | Role::Event))
     });
     if has_refs {
         let target = Target {
             roles: vec![Role::Ref, Role::Event],
-            forms: vec!["pull-request", "pull-request-immutable", "merge-request"],
+            forms: change_request_forms(profile),
             ..Target::default()
         };
         let same_project = |c: &Candidate| keeps(c, &[Role::Tenant, Role::Project]);
@@ -276,6 +276,16 @@ pub(crate) fn ref_name(sub: &str) -> &str {
 fn looks_like_version(name: &str) -> bool {
     let digits = name.strip_prefix(['v', 'V']).unwrap_or(name);
     digits.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// The profile's forms of change-request tokens, by name (what the search targets).
+pub(crate) fn change_request_forms(profile: &crate::providers::Profile) -> Vec<&'static str> {
+    profile
+        .subject
+        .iter()
+        .filter(|f| profile.is_change_request(f))
+        .map(|f| f.name)
+        .collect()
 }
 
 /// `true` when a candidate keeps every field of `roles` at a value the policy names.

@@ -656,6 +656,9 @@ fn run(
 
 /// A shortest member of a domain with no realistic value.
 fn shortest(domain: &super::identity::Domain) -> String {
+    if let super::identity::Domain::OneOf(words) = domain {
+        return words.first().cloned().unwrap_or_default();
+    }
     for c in ['a', '0', '{', '-'] {
         if domain.contains(&c.to_string()) {
             return c.to_string();

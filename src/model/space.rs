@@ -34,6 +34,10 @@ pub struct Options {
     /// `?` one character, case-sensitive) matches. A declared scope
     /// ([`crate::model::outside`]) is decided exactly this way.
     pub distinguish: Vec<(String, Vec<String>)>,
+    /// Issuers config declares an instance of a provider (a self-managed GitLab): key prefix
+    /// and the profile whose generated identity model its tokens follow
+    /// ([`identity::for_prefix_as`]).
+    pub declared: Vec<(String, &'static crate::providers::Profile)>,
 }
 
 /// The caps by default: 20,000 states per field and 200,000 requests, which keeps the worst
@@ -47,6 +51,7 @@ impl Default for Options {
             // 2026-01-01T00:00:00Z
             now: 1_767_225_600_000_000_000,
             distinguish: Vec::new(),
+            declared: Vec::new(),
         }
     }
 }
@@ -64,6 +69,8 @@ pub struct Witness {
     pub words: String,
     /// Field name and value (`None`: absent).
     pub fields: Vec<(String, Option<String>)>,
+    /// What each field identifies ([`identity::FieldSpec::role`]), in field order.
+    pub roles: Vec<Option<crate::providers::Role>>,
     pub claims: Map<String, Value>,
     pub source_ip: Option<IpAddr>,
     pub now: Nanos,
@@ -137,7 +144,11 @@ impl Space {
         let atoms = atoms::collect(policies, &principals)?;
         let models = principals
             .iter()
-            .map(|p| identity::for_prefix(key_prefix(p)))
+            .map(|p| {
+                let prefix = key_prefix(p);
+                let declared = opts.declared.iter().find(|(d, _)| d == prefix);
+                identity::for_prefix_as(prefix, declared.map(|(_, kind)| *kind))
+            })
             .collect();
         Ok(Space {
             principals,
@@ -296,6 +307,7 @@ impl Space {
                                             .zip(values.iter())
                                             .map(|(f, v)| (f.name.clone(), v.clone()))
                                             .collect(),
+                                        roles: form.fields.iter().map(|f| f.role).collect(),
                                         claims,
                                         source_ip: *ip,
                                         now,

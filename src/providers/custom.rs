@@ -15,7 +15,7 @@
 use super::builtin::github::{
     BRANCH, ENVIRONMENT, OWNER, OWNER_ID, REPO, REPO_ID, TAG, VISIBILITY, WORKFLOW,
 };
-use super::{Field, Part, Profile, Role, SubForm};
+use super::{Field, Part, Profile, Role, Shape, SubForm};
 
 /// A template expands into at most this many forms (each `context` or `ref` multiplies them).
 const MAX_FORMS: usize = 64;
@@ -121,10 +121,15 @@ fn alternatives(key: &str) -> Vec<Alternative> {
         "job_workflow_ref" => vec![("", pair("job_workflow_ref:", WORKFLOW))],
         "repository_visibility" => vec![("", pair("repository_visibility:", VISIBILITY))],
         other => {
-            let (role, example, outsider) = match other {
-                "ref_type" => (Role::Event, "branch", "tag"),
-                "event_name" => (Role::Event, "push", "pull_request_target"),
-                _ => (Role::Other, "value", "rolecall-other-value"),
+            let (role, example, outsider, shape) = match other {
+                "ref_type" => (
+                    Role::Event,
+                    "branch",
+                    "tag",
+                    Shape::OneOf(&["branch", "tag"]),
+                ),
+                "event_name" => (Role::Event, "push", "pull_request_target", Shape::Segment),
+                _ => (Role::Other, "value", "rolecall-other-value", Shape::Any),
             };
             let name = leak_str(other.to_string());
             vec![(
@@ -136,6 +141,7 @@ fn alternatives(key: &str) -> Vec<Alternative> {
                         role,
                         example,
                         other: outsider,
+                        shape,
                     }),
                 ],
             )]
@@ -151,6 +157,7 @@ fn copy_part(p: &Part) -> Part {
             role: f.role,
             example: f.example,
             other: f.other,
+            shape: f.shape,
         }),
     }
 }

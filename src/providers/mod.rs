@@ -54,6 +54,9 @@ pub struct Profile {
     /// A multivalued claim that tells guest identities from signed-in ones, with the value
     /// that means signed in (Cognito identity pools' `amr`, `authenticated`).
     pub guest_guard: Option<(&'static str, &'static str)>,
+    /// What the claims AWS exposes besides `sub` identify, where they identify the caller
+    /// (GitLab's `project_id`): the identity model gives each its role.
+    pub claim_facts: &'static [ClaimFact],
     /// IAM's identity-provider controls, when AWS's page names this provider (R8.1).
     pub iam_identity_controls: Option<IdentityControls>,
     /// What the linter knows of the `sub` grammar beyond its forms.
@@ -105,6 +108,18 @@ pub struct ChangeRequest {
     pub form_prefix: &'static str,
     /// Singular: `pull request`.
     pub noun: &'static str,
+}
+
+/// What one exposed claim identifies.
+#[derive(Debug)]
+pub struct ClaimFact {
+    pub claim: &'static str,
+    pub role: Role,
+    /// The subject field whose value the claim repeats, in forms that have that field
+    /// (Buildkite's `organization_slug` is the `sub`'s organization).
+    pub same_as: Option<&'static str>,
+    /// A numeric or opaque id (counted by id in `who`).
+    pub id: bool,
 }
 
 /// What IAM demands of a trust policy for a recognised shared OIDC issuer before it creates
@@ -163,6 +178,38 @@ pub struct Field {
     pub example: &'static str,
     /// A value no real policy intends: what an outsider would present.
     pub other: &'static str,
+    /// Every value the provider can issue for it, by its documentation: the identity model's
+    /// domain for the field. Wider when unsure (a narrower one could hide an admitted identity),
+    /// but never holding the form's separators unless the provider's values can.
+    pub shape: Shape,
+}
+
+/// The values a field can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Letters, digits, `.`, `_` and `-`: a slug or path segment (a GitLab group or project,
+    /// a Kubernetes name).
+    Name,
+    /// [`Shape::Name`]s joined by `/` (a GitLab subgroup path, which nests).
+    Path,
+    /// Printable, and neither a space, `:` nor `/`: an identifier whose exact alphabet the
+    /// documentation leaves open, between `:` or `/` separators.
+    Segment,
+    /// A git ref name (git check-ref-format): may hold `/`, never `:` nor a space.
+    GitRef,
+    Digits,
+    /// `8-4-4-4-12` hex digits.
+    Uuid,
+    /// A UUID in braces.
+    BracedUuid,
+    /// Printable and not a space (an opaque id, a URL).
+    Opaque,
+    /// Anything but this character (a display name that may hold spaces).
+    Except(char),
+    /// Any text.
+    Any,
+    /// Exactly one of these values.
+    OneOf(&'static [&'static str]),
 }
 
 /// What a field means for scope.
@@ -189,6 +236,14 @@ impl Profile {
     /// The profile whose prefix patterns match a condition-key prefix.
     pub fn for_prefix(prefix: &str) -> Option<&'static Profile> {
         recognise(prefix).profile
+    }
+
+    /// Is `form` one of change-request tokens (a pull or merge request, whose code nobody has
+    /// reviewed yet), by the profile's grammar?
+    pub fn is_change_request(&self, form: &SubForm) -> bool {
+        self.grammar
+            .change_request
+            .is_some_and(|c| form.name.starts_with(c.form_prefix))
     }
 
     pub fn by_id(id: &str) -> Option<&'static Profile> {
@@ -239,10 +294,8 @@ pub fn is_braced_uuid(s: &str) -> bool {
 /// The values a field can take, when it is an enumeration (HCP Terraform's run phase,
 /// Spacelift's run type and token scope), from the provider facts.
 pub fn enumerated(field: &Field) -> Option<&'static [&'static str]> {
-    match field.name {
-        "run_phase" => Some(&["plan", "apply"]),
-        "run_type" => Some(&["PROPOSED", "TRACKED", "TASK", "TESTING", "DESTROY"]),
-        "scope" => Some(&["read", "write"]),
+    match field.shape {
+        Shape::OneOf(values) => Some(values),
         _ => None,
     }
 }

@@ -302,8 +302,9 @@ pub fn cases() -> Vec<Case> {
             "buildkite-pipeline",
             buildkite(None),
             &[
-                ("organization_slug", "acme"),
-                ("pipeline_slug", "payments-deploy"),
+                // The model renders the slugs from the `sub`'s organization and pipeline.
+                ("organization", "acme"),
+                ("pipeline", "payments-deploy"),
             ],
             &[
                 ("sub", "pipeline:payments-deploy:", "pipeline:other:"),
@@ -317,8 +318,9 @@ pub fn cases() -> Vec<Case> {
             "buildkite-branch",
             buildkite(Some("main")),
             &[
-                ("organization_slug", "acme"),
-                ("pipeline_slug", "payments-deploy"),
+                // The model renders the slugs from the `sub`'s organization and pipeline.
+                ("organization", "acme"),
+                ("pipeline", "payments-deploy"),
                 ("build_branch", "main"),
             ],
             &[

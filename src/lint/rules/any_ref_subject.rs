@@ -111,8 +111,11 @@ fn admits_requests(ctx: &LintContext<'_>, view: &StatementView<'_>, p: &Provider
     if only_aud_and_sub && no_deny {
         return true;
     }
+    let Some(profile) = p.profile else {
+        return false;
+    };
     let target = Target {
-        forms: vec!["pull-request", "pull-request-immutable", "merge-request"],
+        forms: crate::lint::breadth::change_request_forms(profile),
         ..Target::default()
     };
     let same_project = |c: &witness::Candidate| keeps(c, &[Role::Tenant, Role::Project]);

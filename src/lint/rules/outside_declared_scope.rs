@@ -35,6 +35,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            declared: crate::lint::admitted::declared(ctx),
             ..Options::default()
         };
         // Per caller the policy names, computed once: the model asks per representative.
@@ -99,7 +100,16 @@ fn declared_fields(ctx: &LintContext<'_>, scope: &Scope, principal: &str) -> Vec
         })
         .cloned()
         .collect();
-    let modelled = identity::for_prefix(key_prefix(principal));
+    // A declared instance's tokens follow its kind's generated model, as `model::outside`
+    // reads them (`Options::declared`).
+    let prefix = key_prefix(principal);
+    let declared = ctx
+        .config
+        .instances
+        .iter()
+        .find(|i| i.issuer == prefix)
+        .map(|i| i.kind);
+    let modelled = identity::for_prefix_as(prefix, declared);
     let renders = |name: &String| {
         modelled
             .forms

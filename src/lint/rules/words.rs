@@ -42,14 +42,6 @@ pub(crate) fn forms_of<'p>(profile: &'p Profile, sub: &str) -> Vec<&'p SubForm> 
         .collect()
 }
 
-/// Is the form a change request's (a pull or merge request), by the profile's grammar?
-pub(crate) fn is_change_request_form(profile: &Profile, form: &SubForm) -> bool {
-    profile
-        .grammar
-        .change_request
-        .is_some_and(|c| form.name.starts_with(c.form_prefix))
-}
-
 /// What the provider calls a change request (`pull request` when it says nothing).
 pub(crate) fn change_request_noun(profile: &Profile) -> &'static str {
     profile
@@ -61,7 +53,7 @@ pub(crate) fn change_request_noun(profile: &Profile) -> &'static str {
 /// Is every form `sub` fits a pull or merge request?
 pub(crate) fn is_change_request(profile: &Profile, sub: &str) -> bool {
     let forms = forms_of(profile, sub);
-    !forms.is_empty() && forms.iter().all(|f| is_change_request_form(profile, f))
+    !forms.is_empty() && forms.iter().all(|f| profile.is_change_request(f))
 }
 
 /// A pinned subject in the provider's format: its first form with example values.
@@ -89,11 +81,8 @@ pub(crate) fn refs_of(profile: &Profile, value: &[shape::Glob], requests: bool) 
             }
         }
     }
-    let has_requests = profile
-        .subject
-        .iter()
-        .any(|f| is_change_request_form(profile, f));
-    let requests_admitted = admitted.iter().any(|f| is_change_request_form(profile, f));
+    let has_requests = profile.subject.iter().any(|f| profile.is_change_request(f));
+    let requests_admitted = admitted.iter().any(|f| profile.is_change_request(f));
     if has_requests && requests_admitted && requests {
         names.push(change_request_noun(profile).to_string());
     }

@@ -4,6 +4,7 @@
 //! AWS exposes `aud` and `sub` only.
 
 use super::{Domain, FieldSpec, Form, FormBuilder};
+use crate::providers::Role;
 
 fn uuid_field(name: &str, example: &str, other: &str) -> FieldSpec {
     FieldSpec::new(name, Domain::braced_uuid(), example, other)
@@ -17,6 +18,7 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
             "{0badc0de-0000-4000-8000-00000000beef}",
         )
         .id()
+        .role(Role::Project)
     };
     let env = || {
         uuid_field(
@@ -24,6 +26,7 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
             "{bd715740-c970-486b-b68a-b421ec2a1f8b}",
             "{0badc0de-0000-4000-8000-0000000000e0}",
         )
+        .role(Role::Environment)
     };
     let step = || {
         uuid_field(
@@ -31,6 +34,7 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
             "{759de0c6-eaee-4eaa-b7a6-c507eec759a7}",
             "{0badc0de-0000-4000-8000-0000000057e9}",
         )
+        .role(Role::Volatile)
     };
     vec![
         FormBuilder::new("step", "any step of repository `{repository}`")

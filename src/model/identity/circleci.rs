@@ -4,6 +4,7 @@
 //! by default, but a job can ask for another audience, so it is a field of its own.
 
 use super::{CharClass, Domain, FieldSpec, Form, FormBuilder};
+use crate::providers::Role;
 
 pub(super) fn forms(iss: &str, prefix: &str) -> Vec<Form> {
     let org = prefix
@@ -17,6 +18,7 @@ pub(super) fn forms(iss: &str, prefix: &str) -> Vec<Form> {
             "0badc0de-0000-4000-8000-0000000000f0",
         )
         .id()
+        .role(Role::Project)
     };
     let user = || {
         FieldSpec::new(
@@ -42,13 +44,15 @@ pub(super) fn forms(iss: &str, prefix: &str) -> Vec<Form> {
             Domain::Run(CharClass::NoSpace),
             "github.com/acme/payments-api",
             "github.com/rolecall-outsider/rolecall-other-repo",
-        ))
+        )
+        .role(Role::Project))
         .field(FieldSpec::new(
             "vcs_ref",
             Domain::Run(CharClass::NoSpace),
             "refs/heads/main",
             "refs/heads/rolecall-untrusted-branch",
-        ))
+        )
+        .role(Role::Ref))
         .claim("iss", iss)
         .claim(
             "sub",

@@ -1,6 +1,8 @@
 //! The values a field can take: a small regular language per field (an id is digits, a
 //! Bitbucket id a braced UUID, a GitHub owner letters, digits and `-`).
 
+use crate::providers::Shape;
+
 /// A set of characters, defined on ASCII; every non-ASCII character is treated alike, which
 /// lets the alphabet stand for all of them with one representative (see `model::chars`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +20,13 @@ pub enum CharClass {
     RefChar,
     /// Printable and not a space.
     NoSpace,
+    /// Printable, and neither a space, `:` nor `/`.
+    Segment,
+    /// `A-Za-z0-9._-` and `/`: path segments joined (a GitLab subgroup path).
+    PathName,
     Exactly(char),
+    /// Any character but this one.
+    Except(char),
 }
 
 impl CharClass {
@@ -33,7 +41,10 @@ impl CharClass {
                 !c.is_ascii() || (c > ' ' && c != '\u{7f}' && !"~^:?*[\\".contains(c))
             }
             CharClass::NoSpace => !c.is_ascii() || (c > ' ' && c != '\u{7f}'),
+            CharClass::Segment => CharClass::NoSpace.admits(c) && c != ':' && c != '/',
+            CharClass::PathName => CharClass::RepoName.admits(c) || c == '/',
             CharClass::Exactly(d) => c == d,
+            CharClass::Except(d) => c != d,
         }
     }
 }
@@ -45,10 +56,18 @@ pub enum Domain {
     Run(CharClass),
     /// Exactly this sequence of classes (UUIDs).
     Shape(Vec<CharClass>),
+    /// Exactly one of these values (HCP Terraform's run phase). Non-empty, each shorter than
+    /// [`ONE_OF_MAX`].
+    OneOf(Vec<String>),
 }
 
-/// A domain automaton state: characters read so far, or dead.
+/// A domain automaton state: characters read so far, or dead. For [`Domain::OneOf`] the
+/// state is `word * ONE_OF_MAX + read`: the first value (in order) whose first `read`
+/// characters are the text read, which makes the automaton deterministic.
 pub type DomainState = Option<usize>;
+
+/// The longest value a [`Domain::OneOf`] holds, plus one.
+const ONE_OF_MAX: usize = 64;
 
 impl Domain {
     pub fn free() -> Self {
@@ -76,6 +95,35 @@ impl Domain {
         Domain::Shape(v)
     }
 
+    /// The domain a profile field's [`Shape`] describes.
+    pub fn of(shape: Shape) -> Self {
+        match shape {
+            Shape::Name => Domain::Run(CharClass::RepoName),
+            Shape::Path => Domain::Run(CharClass::PathName),
+            Shape::Segment => Domain::Run(CharClass::Segment),
+            Shape::GitRef => Domain::Run(CharClass::RefChar),
+            Shape::Digits => Domain::Run(CharClass::Digit),
+            Shape::Uuid => Self::uuid(),
+            Shape::BracedUuid => Self::braced_uuid(),
+            Shape::Opaque => Domain::Run(CharClass::NoSpace),
+            Shape::Except(c) => Domain::Run(CharClass::Except(c)),
+            Shape::Any => Self::free(),
+            Shape::OneOf(values) => {
+                let values: Vec<String> = values
+                    .iter()
+                    .filter(|v| !v.is_empty() && v.len() < ONE_OF_MAX)
+                    .map(|v| v.to_string())
+                    .collect();
+                // An enumeration the automaton cannot hold is read as any text: wider.
+                if values.is_empty() || values.len() > ONE_OF_MAX {
+                    Self::free()
+                } else {
+                    Domain::OneOf(values)
+                }
+            }
+        }
+    }
+
     /// Guess a domain from a realistic value, for profiles without an explicit model.
     pub fn like(example: &str) -> Self {
         if crate::providers::is_braced_uuid(example) {
@@ -97,6 +145,7 @@ impl Domain {
                 "{0badc0de-0000-4000-8000-000000000000}".into()
             }
             Domain::Shape(_) => "0badc0de-0000-4000-8000-000000000000".into(),
+            Domain::OneOf(v) => v.last().cloned().unwrap_or_default(),
             _ => "rolecall-other".into(),
         }
     }
@@ -105,6 +154,12 @@ impl Domain {
         match self {
             Domain::Run(c) => vec![*c],
             Domain::Shape(v) => v.clone(),
+            Domain::OneOf(words) => {
+                let mut cs: Vec<char> = words.iter().flat_map(|w| w.chars()).collect();
+                cs.sort_unstable();
+                cs.dedup();
+                cs.into_iter().map(CharClass::Exactly).collect()
+            }
         }
     }
 
@@ -113,6 +168,15 @@ impl Domain {
         match self {
             Domain::Run(k) => k.admits(c).then_some(1),
             Domain::Shape(v) => v.get(n).filter(|k| k.admits(c)).map(|_| n + 1),
+            Domain::OneOf(words) => {
+                let (w, read) = (n / ONE_OF_MAX, n % ONE_OF_MAX);
+                let head: String = words.get(w)?.chars().take(read).collect();
+                words.iter().enumerate().find_map(|(i, v)| {
+                    let mut cs = v.chars();
+                    let same_head = cs.by_ref().take(read).eq(head.chars());
+                    (same_head && cs.next() == Some(c)).then_some(i * ONE_OF_MAX + read + 1)
+                })
+            }
         }
     }
 
@@ -121,10 +185,40 @@ impl Domain {
             (_, None) => false,
             (Domain::Run(_), Some(n)) => n > 0,
             (Domain::Shape(v), Some(n)) => n == v.len(),
+            (Domain::OneOf(words), Some(n)) => words
+                .get(n / ONE_OF_MAX)
+                .is_some_and(|w| w.chars().count() == n % ONE_OF_MAX),
         }
     }
 
     pub fn contains(&self, text: &str) -> bool {
         self.accepts(text.chars().try_fold(0, |s, c| self.step(Some(s), c)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_of_holds_its_values_only() {
+        let d = Domain::of(Shape::OneOf(&["TEST", "TESTING", "TASK", "plan"]));
+        for v in ["TEST", "TESTING", "TASK", "plan"] {
+            assert!(d.contains(v), "{v}");
+        }
+        for v in [
+            "", "T", "TES", "TESTIN", "TASKS", "pla", "apply", "TESTINGS",
+        ] {
+            assert!(!d.contains(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn segments_stop_at_separators_and_paths_nest() {
+        let seg = Domain::of(Shape::Segment);
+        assert!(seg.contains("a$b%20c") && !seg.contains("a:b") && !seg.contains("a/b"));
+        let path = Domain::of(Shape::Path);
+        assert!(path.contains("platform/team.x") && !path.contains("a:b"));
+        assert!(!Domain::of(Shape::Name).contains("a/b"));
     }
 }

@@ -1,13 +1,14 @@
 //! Providers without a hand-written model: the profile's `sub` forms become templates over
-//! the profile's fields (domains read off their realistic values), and every other claim AWS
-//! exposes is a field of its own.
+//! the profile's fields (each field's domain is its profile [`crate::providers::Shape`], its
+//! role the profile's), and every other claim AWS exposes is a field of its own, or repeats a
+//! subject field where the profile says so ([`crate::providers::ClaimFact::same_as`]).
 
 use super::{ClaimTemplate, Domain, FieldSpec, Form, FormBuilder, TPart};
 use crate::providers::{Part, Profile};
 use crate::request::ClaimSet;
 
-pub(super) fn forms(iss: &str, prefix: &str, _set: ClaimSet) -> Vec<Form> {
-    let Some(profile) = Profile::for_prefix(prefix) else {
+pub(super) fn forms(iss: &str, profile: Option<&Profile>) -> Vec<Form> {
+    let Some(profile) = profile else {
         return vec![FormBuilder::new("token", "tokens with subject `{sub}`")
             .claim("iss", iss)
             .build()];
@@ -17,6 +18,9 @@ pub(super) fn forms(iss: &str, prefix: &str, _set: ClaimSet) -> Vec<Form> {
         // GitHub's custom templates belong to the GitHub model; every other profile has only
         // default forms.
         let mut b = FormBuilder::new(sub.name, "");
+        if profile.is_change_request(sub) {
+            b = b.change_request();
+        }
         let mut template = String::new();
         let mut seen: Vec<&str> = Vec::new();
         let mut repeated = false;
@@ -31,12 +35,10 @@ pub(super) fn forms(iss: &str, prefix: &str, _set: ClaimSet) -> Vec<Form> {
                     template.push('{');
                     template.push_str(f.name);
                     template.push('}');
-                    b = b.field(FieldSpec::new(
-                        f.name,
-                        Domain::like(f.example),
-                        f.example,
-                        f.other,
-                    ));
+                    b = b.field(
+                        FieldSpec::new(f.name, Domain::of(f.shape), f.example, f.other)
+                            .role(f.role),
+                    );
                 }
             }
         }
@@ -91,6 +93,18 @@ pub(super) fn complete(mut form: Form, set: ClaimSet, profile: Option<&Profile>)
         if form.claims.iter().any(|c| c.claim == claim) || form.absent.iter().any(|a| a == claim) {
             continue;
         }
+        let fact = profile.and_then(|p| p.claim_facts.iter().find(|f| f.claim == claim));
+        // The same fact as a subject field: rendered from it, so the two always agree.
+        let same = fact
+            .and_then(|f| f.same_as)
+            .and_then(|name| form.fields.iter().position(|f| f.name == name));
+        if let Some(i) = same {
+            form.claims.push(ClaimTemplate {
+                claim: claim.to_string(),
+                parts: vec![TPart::Field(i)],
+            });
+            continue;
+        }
         let required = matches!(claim, "sub" | "aud")
             || profile.is_some_and(|p| p.always_carries(claim) && claim != "azp");
         let example = match claim {
@@ -112,6 +126,10 @@ pub(super) fn complete(mut form: Form, set: ClaimSet, profile: Option<&Profile>)
         let other = domain.outsider();
         let mut f = FieldSpec::new(claim, domain, &example, &other);
         f.optional = !required;
+        if let Some(fact) = fact {
+            f.role = Some(fact.role);
+            f.is_id = fact.id;
+        }
         form.fields.push(f);
         let i = form.fields.len() - 1;
         form.claims.push(ClaimTemplate {

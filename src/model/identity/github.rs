@@ -6,15 +6,19 @@
 //! (`rolecall.toml`) are not modelled here.
 
 use super::{CharClass, Domain, FieldSpec, Form, FormBuilder};
+use crate::providers::Role;
 
 fn head(name: &str, words: &str) -> FormBuilder {
     FormBuilder::new(name, words)
-        .field(FieldSpec::new(
-            "owner",
-            Domain::Run(CharClass::Owner),
-            "acme",
-            "rolecall-outsider",
-        ))
+        .field(
+            FieldSpec::new(
+                "owner",
+                Domain::Run(CharClass::Owner),
+                "acme",
+                "rolecall-outsider",
+            )
+            .role(Role::Tenant),
+        )
         .field(
             FieldSpec::new(
                 "owner_id",
@@ -22,14 +26,18 @@ fn head(name: &str, words: &str) -> FormBuilder {
                 "1234567",
                 "7654321",
             )
-            .id(),
+            .id()
+            .role(Role::Tenant),
         )
-        .field(FieldSpec::new(
-            "repo",
-            Domain::Run(CharClass::RepoName),
-            "app",
-            "rolecall-other-repo",
-        ))
+        .field(
+            FieldSpec::new(
+                "repo",
+                Domain::Run(CharClass::RepoName),
+                "app",
+                "rolecall-other-repo",
+            )
+            .role(Role::Project),
+        )
         .field(
             FieldSpec::new(
                 "repo_id",
@@ -37,7 +45,8 @@ fn head(name: &str, words: &str) -> FormBuilder {
                 "98765432",
                 "23456789",
             )
-            .id(),
+            .id()
+            .role(Role::Project),
         )
 }
 
@@ -51,6 +60,8 @@ struct Context {
     /// The ref the job runs on, as the `ref` claim writes it.
     git_ref: &'static str,
     environment: bool,
+    /// A pull request's run: code nobody has reviewed yet.
+    change_request: bool,
 }
 
 fn contexts() -> Vec<Context> {
@@ -59,46 +70,53 @@ fn contexts() -> Vec<Context> {
             name: "branch",
             words: "runs on branch `{branch}` of `{owner}/{repo}`",
             sub: ":ref:refs/heads/{branch}",
-            field: Some(FieldSpec::new(
-                "branch",
-                Domain::Run(CharClass::RefChar),
-                "main",
-                "rolecall-untrusted-branch",
-            )),
+            field: Some(
+                FieldSpec::new(
+                    "branch",
+                    Domain::Run(CharClass::RefChar),
+                    "main",
+                    "rolecall-untrusted-branch",
+                )
+                .role(Role::Ref),
+            ),
             claims: &[("ref", "refs/heads/{branch}"), ("ref_type", "branch")],
             git_ref: "refs/heads/{branch}",
             environment: false,
+            change_request: false,
         },
         Context {
             name: "tag",
             words: "runs on tag `{tag}` of `{owner}/{repo}`",
             sub: ":ref:refs/tags/{tag}",
-            field: Some(FieldSpec::new(
-                "tag",
-                Domain::Run(CharClass::RefChar),
-                "v1.0.0",
-                "rolecall-untrusted-tag",
-            )),
+            field: Some(
+                FieldSpec::new(
+                    "tag",
+                    Domain::Run(CharClass::RefChar),
+                    "v1.0.0",
+                    "rolecall-untrusted-tag",
+                )
+                .role(Role::Ref),
+            ),
             claims: &[("ref", "refs/tags/{tag}"), ("ref_type", "tag")],
             git_ref: "refs/tags/{tag}",
             environment: false,
+            change_request: false,
         },
         Context {
             name: "pull-request",
             words: "pull-request runs of `{owner}/{repo}`",
             sub: ":pull_request",
-            field: Some(FieldSpec::new(
-                "pull_request",
-                Domain::Run(CharClass::Digit),
-                "42",
-                "4242",
-            )),
+            field: Some(
+                FieldSpec::new("pull_request", Domain::Run(CharClass::Digit), "42", "4242")
+                    .role(Role::Event),
+            ),
             claims: &[
                 ("ref", "refs/pull/{pull_request}/merge"),
                 ("event_name", "pull_request"),
             ],
             git_ref: "refs/pull/{pull_request}/merge",
             environment: false,
+            change_request: true,
         },
         Context {
             name: "environment",
@@ -113,6 +131,7 @@ fn contexts() -> Vec<Context> {
             claims: &[("environment", "{environment}")],
             git_ref: "{ref}",
             environment: true,
+            change_request: false,
         },
     ]
 }
@@ -207,6 +226,9 @@ pub(super) fn forms(iss: &str) -> Vec<Form> {
                 (ctx.name.to_string(), "repo:{owner}/{repo}")
             };
             let mut b = head(&name, ctx.words);
+            if ctx.change_request {
+                b = b.change_request();
+            }
             if let Some(f) = ctx.field {
                 b = b.field(f);
             }

@@ -15,6 +15,7 @@ mod github;
 
 pub use domain::{CharClass, Domain, DomainState};
 
+use crate::providers::{Profile, Role};
 use crate::request::ClaimSet;
 
 /// One field of an identity.
@@ -38,6 +39,10 @@ pub struct FieldSpec {
     /// Most tokens lack it (GitHub's `enterprise_id` outside enterprises): a witness leaves
     /// it out unless a condition tests it.
     pub rare: bool,
+    /// What the field identifies (the tenant, the project, the ref), for the lint's breadth
+    /// questions: a profile's field carries it, a hand-written model sets it. `None`: it
+    /// identifies nothing those questions ask about (an actor, a workflow, a per-run id).
+    pub role: Option<Role>,
 }
 
 impl FieldSpec {
@@ -51,7 +56,14 @@ impl FieldSpec {
             is_id: false,
             prefer: None,
             rare: false,
+            role: None,
         }
+    }
+
+    /// What the field identifies (see [`FieldSpec::role`]).
+    pub fn role(mut self, role: Role) -> Self {
+        self.role = Some(role);
+        self
     }
 
     /// Optional, and absent from witnesses unless a condition tests it.
@@ -106,6 +118,9 @@ pub struct Form {
     /// Exposed claims this form never carries (GitHub's `environment` outside an
     /// environment job).
     pub absent: Vec<String>,
+    /// A token of a change not yet merged (a pull or merge request): its code is nobody's
+    /// reviewed code, whatever ref it names.
+    pub change_request: bool,
 }
 
 impl Form {
@@ -169,8 +184,15 @@ impl FormBuilder {
                 fields: Vec::new(),
                 claims: Vec::new(),
                 absent: Vec::new(),
+                change_request: false,
             },
         }
+    }
+
+    /// A form of change-request tokens (see [`Form::change_request`]).
+    pub fn change_request(mut self) -> Self {
+        self.form.change_request = true;
+        self
     }
 
     pub fn field(mut self, f: FieldSpec) -> Self {
@@ -240,15 +262,24 @@ fn merge_literals(parts: Vec<TPart>) -> Vec<TPart> {
 
 /// The identity model for a caller's key prefix (issuer without `https://`).
 pub fn for_prefix(prefix: &str) -> IdentityModel {
+    for_prefix_as(prefix, None)
+}
+
+/// The identity model for a caller's key prefix, its tokens those of `declared` when config
+/// declares the issuer an instance of a provider (a self-managed GitLab) whose model is
+/// generated from its profile ([`generated`]); a hand-written model keeps its own issuers.
+pub fn for_prefix_as(prefix: &str, declared: Option<&'static Profile>) -> IdentityModel {
     let claim_set = ClaimSet::of(prefix);
     let iss = format!("https://{prefix}");
-    let forms = match claim_set {
-        ClaimSet::GitHub => github::forms(&iss),
-        ClaimSet::Bitbucket => bitbucket::forms(&iss),
-        ClaimSet::CircleCi => circleci::forms(&iss, prefix),
-        _ => generic::forms(&iss, prefix, claim_set),
+    let declared = declared.filter(|k| generated(k));
+    let profile = declared.or_else(|| Profile::for_prefix(prefix));
+    let forms = match (claim_set, declared) {
+        (_, Some(kind)) => generic::forms(&iss, Some(kind)),
+        (ClaimSet::GitHub, None) => github::forms(&iss),
+        (ClaimSet::Bitbucket, None) => bitbucket::forms(&iss),
+        (ClaimSet::CircleCi, None) => circleci::forms(&iss, prefix),
+        _ => generic::forms(&iss, profile),
     };
-    let profile = crate::providers::Profile::for_prefix(prefix);
     let provider =
         profile.map_or_else(|| format!("OIDC provider {prefix}"), |p| p.name.to_string());
     let forms = forms
@@ -260,6 +291,17 @@ pub fn for_prefix(prefix: &str) -> IdentityModel {
         claim_set,
         forms,
     }
+}
+
+/// Is this profile's identity model generated from the profile, not hand-written? The
+/// hand-written ones are those of the claim sets with a model of their own.
+pub fn generated(profile: &Profile) -> bool {
+    !profile.prefixes.iter().any(|p| {
+        matches!(
+            ClaimSet::of(p),
+            ClaimSet::GitHub | ClaimSet::Bitbucket | ClaimSet::CircleCi
+        )
+    })
 }
 
 #[cfg(test)]

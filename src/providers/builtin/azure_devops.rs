@@ -3,7 +3,7 @@
 //! AWS exposes only `aud` (always `api://AzureADTokenExchange`) and `sub`
 //! (<https://aws.amazon.com/blogs/modernizing-with-aws/how-to-federate-into-aws-from-azure-devops-using-openid-connect>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 /// Repeats, by name, the organization the issuer names by GUID.
 const ORG: Field = Field {
@@ -11,24 +11,29 @@ const ORG: Field = Field {
     role: Role::Other,
     example: "acme",
     other: "rolecall-outsider",
+    shape: Shape::Name,
 };
 const PROJECT: Field = Field {
     name: "project",
     role: Role::Group,
     example: "payments",
     other: "rolecall-other-project",
+    // Project names may hold spaces and most punctuation, never `/`.
+    shape: Shape::Except('/'),
 };
 const SERVICE_CONNECTION: Field = Field {
     name: "service_connection",
     role: Role::Project,
     example: "aws-prod-oidc",
     other: "rolecall-other-connection",
+    shape: Shape::Any,
 };
 const PIPELINE: Field = Field {
     name: "pipeline",
     role: Role::Project,
     example: "payments-deploy",
     other: "rolecall-other-pipeline",
+    shape: Shape::Any,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -89,6 +94,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar::OPEN,
     protected_ref_claim: None,

@@ -1,25 +1,28 @@
 //! Bitbucket Pipelines: one issuer per workspace; `sub` is `{repo}[:{environment}]:{step}` with
 //! UUIDs in braces; AWS exposes only `aud` and `sub`.
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const REPO: Field = Field {
     name: "repository",
     role: Role::Project,
     example: "{1de489be-ce6a-42a0-a8c8-eadbf1174ac7}",
     other: "{0badc0de-0000-4000-8000-00000000beef}",
+    shape: Shape::BracedUuid,
 };
 const ENVIRONMENT: Field = Field {
     name: "environment",
     role: Role::Environment,
     example: "{bd715740-c970-486b-b68a-b421ec2a1f8b}",
     other: "{0badc0de-0000-4000-8000-0000000000e0}",
+    shape: Shape::BracedUuid,
 };
 const STEP: Field = Field {
     name: "step",
     role: Role::Volatile,
     example: "{759de0c6-eaee-4eaa-b7a6-c507eec759a7}",
     other: "{0badc0de-0000-4000-8000-0000000057e9}",
+    shape: Shape::BracedUuid,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -94,6 +97,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar {
         complete: true,

@@ -3,37 +3,46 @@
 //! empty); AWS exposes `aud`, `sub`, `organization_id`/`_slug`, `pipeline_id`/`_slug`,
 //! `build_branch`, `cluster_*` (<https://buildkite.com/docs/pipelines/security/oidc/aws>).
 
-use crate::providers::{Field, Grammar, IdentityControls, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{
+    ClaimFact, Field, Grammar, IdentityControls, Part, Profile, Role, Shape, SubForm, Tenancy,
+};
 
 const ORGANIZATION: Field = Field {
     name: "organization",
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
+    shape: Shape::Name,
 };
 const PIPELINE: Field = Field {
     name: "pipeline",
     role: Role::Project,
     example: "payments-deploy",
     other: "rolecall-other-pipeline",
+    shape: Shape::Name,
 };
 const REF: Field = Field {
     name: "ref",
     role: Role::Ref,
     example: "refs/heads/main",
     other: "refs/heads/rolecall-untrusted-branch",
+    shape: Shape::GitRef,
 };
 const COMMIT: Field = Field {
     name: "commit",
     role: Role::Volatile,
     example: "750339bffa630404607f73dd8ed2f2c4de3670c7",
     other: "0badc0de0badc0de0badc0de0badc0de0badc0de",
+    // A SHA, or `HEAD` before the build resolves its commit.
+    shape: Shape::Name,
 };
 const STEP: Field = Field {
     name: "step",
     role: Role::Volatile,
     example: "deploy",
     other: "rolecall-other-step",
+    // A step key is any text that does not look like a UUID (the pipeline SDK): it may hold `:`.
+    shape: Shape::Any,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -119,6 +128,34 @@ pub const PROFILE: Profile = Profile {
     guest_guard: None,
     // R8.2: `agent.buildkite.com:sub` since 6 June 2025. The regional `agent.*.buildkite.*`
     // issuers are not confirmed as controlled, so they are left out.
+    // The slugs are the `sub`'s own organization and pipeline; the ids name them too.
+    // `build_branch` is left out: a tag build's `sub` ref is `refs/tags/…`, not the branch.
+    claim_facts: &[
+        ClaimFact {
+            claim: "organization_slug",
+            role: Role::Tenant,
+            same_as: Some("organization"),
+            id: false,
+        },
+        ClaimFact {
+            claim: "organization_id",
+            role: Role::Tenant,
+            same_as: None,
+            id: true,
+        },
+        ClaimFact {
+            claim: "pipeline_slug",
+            role: Role::Project,
+            same_as: Some("pipeline"),
+            id: false,
+        },
+        ClaimFact {
+            claim: "pipeline_id",
+            role: Role::Project,
+            same_as: None,
+            id: true,
+        },
+    ],
     iam_identity_controls: Some(IdentityControls {
         issuers: &["agent.buildkite.com"],
         claims: &["sub"],

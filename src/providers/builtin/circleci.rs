@@ -3,7 +3,7 @@
 //! `/vcs-origin/{origin}/vcs-ref/{ref}`; AWS exposes `aud` (the org ID), `sub` and
 //! `oidc.circleci.com/project-id` (<https://circleci.com/docs/openid-connect-tokens/>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 /// Repeats the organization the issuer already names.
 const ORG: Field = Field {
@@ -11,30 +11,35 @@ const ORG: Field = Field {
     role: Role::Other,
     example: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     other: "0badc0de-0000-4000-8000-00000000beef",
+    shape: Shape::Uuid,
 };
 const PROJECT: Field = Field {
     name: "project",
     role: Role::Project,
     example: "6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d",
     other: "0badc0de-0000-4000-8000-0000000000f0",
+    shape: Shape::Uuid,
 };
 const USER: Field = Field {
     name: "user",
     role: Role::Other,
     example: "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
     other: "0badc0de-0000-4000-8000-000000000a5e",
+    shape: Shape::Uuid,
 };
 const VCS_ORIGIN: Field = Field {
     name: "vcs_origin",
     role: Role::Project,
     example: "github.com/acme/payments-api",
     other: "github.com/rolecall-outsider/rolecall-other-repo",
+    shape: Shape::Opaque,
 };
 const VCS_REF: Field = Field {
     name: "vcs_ref",
     role: Role::Ref,
     example: "refs/heads/main",
     other: "refs/heads/rolecall-untrusted-branch",
+    shape: Shape::Opaque,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -96,6 +101,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar {
         complete: true,

@@ -3,49 +3,59 @@
 //! `:scm_repo_url:...:scm_ref:`, pull request `:scm_pull_request_target_branch:`); AWS exposes only
 //! `aud` and `sub` (<https://codefresh.io/docs/docs/integrations/oidc-pipelines/>).
 
-use crate::providers::{ChangeRequest, Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{
+    ChangeRequest, Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy,
+};
 
 const ACCOUNT: Field = Field {
     name: "account",
     role: Role::Tenant,
     example: "5f30ebd30312313ae7f17948",
     other: "0badc0de0badc0de0badc0de",
+    shape: Shape::Name,
 };
 const PIPELINE: Field = Field {
     name: "pipeline",
     role: Role::Project,
     example: "64de5cd47626b3ca134e760a",
     other: "0badc0de0000000000beef00",
+    shape: Shape::Name,
 };
 const INITIATOR: Field = Field {
     name: "initiator",
     role: Role::Other,
     example: "jdoe",
     other: "rolecall-outsider",
+    shape: Shape::Segment,
 };
 const REPO_URL: Field = Field {
     name: "scm_repo_url",
     role: Role::Project,
     example: "https://github.com/acme/payments-api",
     other: "https://github.com/rolecall-outsider/rolecall-other-repo",
+    // A URL: it holds `:`.
+    shape: Shape::Opaque,
 };
 const SCM_USER: Field = Field {
     name: "scm_user_name",
     role: Role::Other,
     example: "jdoe",
     other: "rolecall-outsider",
+    shape: Shape::Segment,
 };
 const REF: Field = Field {
     name: "scm_ref",
     role: Role::Ref,
     example: "main",
     other: "rolecall-untrusted-branch",
+    shape: Shape::GitRef,
 };
 const TARGET_BRANCH: Field = Field {
     name: "scm_pull_request_target_branch",
     role: Role::Ref,
     example: "main",
     other: "rolecall-untrusted-branch",
+    shape: Shape::GitRef,
 };
 
 macro_rules! account_pipeline {
@@ -135,6 +145,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar {
         change_request: Some(ChangeRequest {

@@ -3,13 +3,14 @@
 //! opaque identity ID `{region}:{guid}`; AWS exposes `aud`, `sub` and `amr`
 //! (<https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const IDENTITY_ID: Field = Field {
     name: "identity_id",
     role: Role::Other,
     example: "us-east-1:2b7f6e2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
     other: "us-east-1:0badc0de-0000-4000-8000-00000000beef",
+    shape: Shape::Opaque,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -40,6 +41,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: Some(("amr", "authenticated")),
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar::OPEN,
     protected_ref_claim: None,

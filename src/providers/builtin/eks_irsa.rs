@@ -3,19 +3,21 @@
 //! AWS exposes only `aud` (`sts.amazonaws.com`) and `sub`
 //! (<https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const NAMESPACE: Field = Field {
     name: "namespace",
     role: Role::Group,
     example: "payments",
     other: "rolecall-other-namespace",
+    shape: Shape::Name,
 };
 const SERVICE_ACCOUNT: Field = Field {
     name: "service_account",
     role: Role::Project,
     example: "payments-api",
     other: "rolecall-other-service-account",
+    shape: Shape::Name,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -64,6 +66,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: Some(("namespace", "default")),
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar {
         complete: true,

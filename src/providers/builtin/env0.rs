@@ -3,13 +3,14 @@
 //! exposes only `aud` (env0's Auth0 client ID) and `sub`, plus session tags
 //! (<https://docs.envzero.com/guides/integrations/oidc-integrations/oidc-with-aws>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const OIDC_USER: Field = Field {
     name: "oidc_user",
     role: Role::Tenant,
     example: "auth0|64c1f0a2b3c4d5e6f7a8b9c0",
     other: "auth0|0badc0de0badc0de0badc0de",
+    shape: Shape::Opaque,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -54,6 +55,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar::OPEN,
     protected_ref_claim: None,

@@ -4,7 +4,7 @@
 //! since 2026-07-15). Custom `sub` templates are declared per instance in `rolecall.toml`.
 
 use crate::providers::{
-    ChangeRequest, Field, Grammar, IdentityControls, Part, Profile, Role, SubForm, Tenancy,
+    ChangeRequest, Field, Grammar, IdentityControls, Part, Profile, Role, Shape, SubForm, Tenancy,
 };
 
 pub(crate) const OWNER: Field = Field {
@@ -12,42 +12,49 @@ pub(crate) const OWNER: Field = Field {
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
+    shape: Shape::Name,
 };
 pub(crate) const OWNER_ID: Field = Field {
     name: "owner_id",
     role: Role::Tenant,
     example: "1234567",
     other: "7654321",
+    shape: Shape::Digits,
 };
 pub(crate) const REPO: Field = Field {
     name: "repo",
     role: Role::Project,
     example: "app",
     other: "rolecall-other-repo",
+    shape: Shape::Name,
 };
 pub(crate) const REPO_ID: Field = Field {
     name: "repo_id",
     role: Role::Project,
     example: "98765432",
     other: "23456789",
+    shape: Shape::Digits,
 };
 pub(crate) const BRANCH: Field = Field {
     name: "branch",
     role: Role::Ref,
     example: "main",
     other: "rolecall-untrusted-branch",
+    shape: Shape::GitRef,
 };
 pub(crate) const TAG: Field = Field {
     name: "tag",
     role: Role::Ref,
     example: "v1.0.0",
     other: "rolecall-untrusted-tag",
+    shape: Shape::GitRef,
 };
 pub(crate) const ENVIRONMENT: Field = Field {
     name: "environment",
     role: Role::Environment,
     example: "production",
     other: "rolecall-other-environment",
+    shape: Shape::Opaque,
 };
 
 pub(crate) const VISIBILITY: Field = Field {
@@ -55,12 +62,14 @@ pub(crate) const VISIBILITY: Field = Field {
     role: Role::Other,
     example: "private",
     other: "public",
+    shape: Shape::OneOf(&["public", "private", "internal"]),
 };
 pub(crate) const WORKFLOW: Field = Field {
     name: "job_workflow_ref",
     role: Role::Other,
     example: "acme/deploy/.github/workflows/deploy.yml@refs/heads/main",
     other: "acme/deploy/.github/workflows/deploy.yml@refs/heads/rolecall-untrusted-branch",
+    shape: Shape::Opaque,
 };
 
 macro_rules! forms {
@@ -201,6 +210,7 @@ pub const PROFILE: Profile = Profile {
     guest_guard: None,
     // AWS's page on identity-provider controls (R8.2): `sub`, or `job_workflow_ref`, on the
     // shared github.com issuer. Enterprise issuers are each their own and are not named.
+    claim_facts: &[],
     iam_identity_controls: Some(IdentityControls {
         issuers: &["token.actions.githubusercontent.com"],
         claims: &["sub", "job_workflow_ref"],

@@ -3,37 +3,46 @@
 //! unless a project changes its components; AWS exposes `aud`, `sub`, `project_id`, `ref_protected`
 //! and more (<https://docs.gitlab.com/ci/secrets/id_token_authentication/>).
 
-use crate::providers::{ChangeRequest, Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{
+    ChangeRequest, ClaimFact, Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy,
+};
 
 const GROUP: Field = Field {
     name: "group",
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
+    shape: Shape::Name,
 };
 const SUBGROUP: Field = Field {
     name: "subgroup",
     role: Role::Group,
     example: "platform",
     other: "rolecall-other-subgroup",
+    // Subgroups nest: `platform/team`.
+    shape: Shape::Path,
 };
 const PROJECT: Field = Field {
     name: "project",
     role: Role::Project,
     example: "payments-api",
     other: "rolecall-other-project",
+    shape: Shape::Name,
 };
 const BRANCH: Field = Field {
     name: "branch",
     role: Role::Ref,
     example: "main",
     other: "rolecall-untrusted-branch",
+    // Git ref rules: `/` allowed, `:` never.
+    shape: Shape::GitRef,
 };
 const TAG: Field = Field {
     name: "tag",
     role: Role::Ref,
     example: "v2.3.1",
     other: "rolecall-untrusted-tag",
+    shape: Shape::GitRef,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -136,6 +145,22 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    // `project_id` names one project whatever its path; `namespace_id` one group or subgroup,
+    // which lies in one top-level group.
+    claim_facts: &[
+        ClaimFact {
+            claim: "project_id",
+            role: Role::Project,
+            same_as: None,
+            id: true,
+        },
+        ClaimFact {
+            claim: "namespace_id",
+            role: Role::Tenant,
+            same_as: None,
+            id: true,
+        },
+    ],
     iam_identity_controls: None,
     grammar: Grammar {
         complete: true,

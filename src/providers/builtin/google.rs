@@ -3,7 +3,7 @@
 //! `oaud`, `sub` and `google/organization_number`
 //! (<https://aws.amazon.com/blogs/security/access-aws-using-a-google-cloud-platform-native-workload-identity/>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{ClaimFact, Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 /// The only boundary in `sub`: anyone can create a service account, so another ID is another
 /// tenant.
@@ -12,6 +12,7 @@ const ACCOUNT_ID: Field = Field {
     role: Role::Tenant,
     example: "112233445566778899001",
     other: "100000000000000000042",
+    shape: Shape::Digits,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -45,6 +46,13 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    // The Google Cloud organization the account belongs to.
+    claim_facts: &[ClaimFact {
+        claim: "google/organization_number",
+        role: Role::Tenant,
+        same_as: None,
+        id: true,
+    }],
     iam_identity_controls: None,
     grammar: Grammar::OPEN,
     protected_ref_claim: None,

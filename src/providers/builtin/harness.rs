@@ -3,7 +3,7 @@
 //! without it undocumented); AWS exposes only `aud` and `sub`
 //! (<https://developer.harness.io/harness-platform/use-harness-platform/pipelines/workload-identity/token-claims-reference>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 /// Repeats the account the issuer already names.
 const ACCOUNT: Field = Field {
@@ -11,18 +11,21 @@ const ACCOUNT: Field = Field {
     role: Role::Other,
     example: "Hue1lBsaSx2APlXjzVEPIg",
     other: "R0lecallOutsider0000Ag",
+    shape: Shape::Segment,
 };
 const ORG: Field = Field {
     name: "org",
     role: Role::Group,
     example: "default",
     other: "rolecall-other-org",
+    shape: Shape::Segment,
 };
 const PROJECT: Field = Field {
     name: "project",
     role: Role::Project,
     example: "payments",
     other: "rolecall-other-project",
+    shape: Shape::Segment,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -76,6 +79,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar::OPEN,
     protected_ref_claim: None,

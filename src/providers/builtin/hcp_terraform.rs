@@ -3,25 +3,29 @@
 //! (names, not IDs); AWS exposes only `aud` and `sub`
 //! (<https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/workload-identity-tokens>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const ORGANIZATION: Field = Field {
     name: "organization",
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
+    shape: Shape::Name,
 };
 const PROJECT: Field = Field {
     name: "project",
     role: Role::Group,
     example: "platform",
     other: "rolecall-other-project",
+    // Project names may hold spaces (letters, digits, spaces, `-`, `_`), never `:`.
+    shape: Shape::Except(':'),
 };
 const WORKSPACE: Field = Field {
     name: "workspace",
     role: Role::Project,
     example: "payments-prod",
     other: "rolecall-other-workspace",
+    shape: Shape::Name,
 };
 /// `plan` also runs for speculative plans of pull requests: never what a write role intends.
 const RUN_PHASE: Field = Field {
@@ -29,6 +33,8 @@ const RUN_PHASE: Field = Field {
     role: Role::Event,
     example: "apply",
     other: "plan",
+    // The only run phases HCP Terraform issues.
+    shape: Shape::OneOf(&["plan", "apply"]),
 };
 
 pub const PROFILE: Profile = Profile {
@@ -78,6 +84,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar {
         complete: true,

@@ -3,7 +3,7 @@
 //! the job URL by default (folders and multibranch jobs add `job/` segments); AWS exposes only
 //! `aud` and `sub` (<https://github.com/jenkinsci/oidc-provider-plugin>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 /// The instance the issuer already names.
 const HOST: Field = Field {
@@ -11,18 +11,22 @@ const HOST: Field = Field {
     role: Role::Other,
     example: "jenkins.acme.example",
     other: "jenkins.rolecall-outsider.example",
+    // A host, possibly with a port.
+    shape: Shape::Opaque,
 };
 const FOLDER: Field = Field {
     name: "folder",
     role: Role::Group,
     example: "payments",
     other: "rolecall-other-folder",
+    shape: Shape::Segment,
 };
 const JOB: Field = Field {
     name: "job",
     role: Role::Project,
     example: "deploy",
     other: "rolecall-other-job",
+    shape: Shape::Segment,
 };
 /// A multibranch project's branch or pull-request job.
 const BRANCH_JOB: Field = Field {
@@ -30,6 +34,7 @@ const BRANCH_JOB: Field = Field {
     role: Role::Ref,
     example: "main",
     other: "PR-1337",
+    shape: Shape::Segment,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -97,6 +102,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar::OPEN,
     protected_ref_claim: None,

@@ -3,13 +3,15 @@
 //! audiences are user-chosen; AWS exposes only `aud` and `sub`
 //! (<https://docs.scalr.io/docs/provider_resource_scalr_workload_identity_provider>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const ACCOUNT: Field = Field {
     name: "account",
     role: Role::Tenant,
     example: "acme",
     other: "rolecall-outsider",
+    // The grammar is unverified: names are read as free of `:`, `/` and spaces.
+    shape: Shape::Segment,
 };
 /// A Scalr environment groups workspaces (it is not a deployment environment).
 const ENVIRONMENT: Field = Field {
@@ -17,12 +19,15 @@ const ENVIRONMENT: Field = Field {
     role: Role::Group,
     example: "production",
     other: "rolecall-other-environment",
+    // Environment names may hold spaces (unverified), never `:`.
+    shape: Shape::Except(':'),
 };
 const WORKSPACE: Field = Field {
     name: "workspace",
     role: Role::Project,
     example: "payments",
     other: "rolecall-other-workspace",
+    shape: Shape::Segment,
 };
 
 pub const PROFILE: Profile = Profile {
@@ -61,6 +66,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar::OPEN,
     protected_ref_claim: None,

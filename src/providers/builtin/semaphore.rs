@@ -3,7 +3,7 @@
 //! exposes only `aud` and `sub`, not `job_type`, so debug jobs look alike
 //! (<https://github.com/semaphoreio/semaphore/blob/main/docs/docs/reference/openid.md>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 /// Repeats the organization the issuer already names.
 const ORG: Field = Field {
@@ -11,30 +11,35 @@ const ORG: Field = Field {
     role: Role::Other,
     example: "acme",
     other: "rolecall-outsider",
+    shape: Shape::Name,
 };
 const PROJECT_ID: Field = Field {
     name: "project_id",
     role: Role::Project,
     example: "936a5312-a3b8-4921-8b3f-2cec8baac574",
     other: "0badc0de-0000-4000-8000-00000000beef",
+    shape: Shape::Uuid,
 };
 const REPO: Field = Field {
     name: "repo",
     role: Role::Project,
     example: "payments-api",
     other: "rolecall-other-repo",
+    shape: Shape::Name,
 };
 const BRANCH: Field = Field {
     name: "branch",
     role: Role::Ref,
     example: "main",
     other: "rolecall-untrusted-branch",
+    shape: Shape::GitRef,
 };
 const TAG: Field = Field {
     name: "tag",
     role: Role::Ref,
     example: "v1.0.0",
     other: "rolecall-untrusted-tag",
+    shape: Shape::GitRef,
 };
 /// The pull request's git ref (format not documented; GitHub's merge ref assumed).
 const PR_REF: Field = Field {
@@ -42,6 +47,7 @@ const PR_REF: Field = Field {
     role: Role::Ref,
     example: "refs/pull/42/merge",
     other: "refs/pull/1337/merge",
+    shape: Shape::GitRef,
 };
 
 macro_rules! forms {
@@ -107,6 +113,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar {
         complete: true,

@@ -3,25 +3,28 @@
 //! pull requests, get `scope:read`); AWS exposes only `aud` (the account host) and `sub`
 //! (<https://docs.spacelift.io/integrations/cloud-providers/oidc>).
 
-use crate::providers::{Field, Grammar, Part, Profile, Role, SubForm, Tenancy};
+use crate::providers::{Field, Grammar, Part, Profile, Role, Shape, SubForm, Tenancy};
 
 const SPACE: Field = Field {
     name: "space",
     role: Role::Group,
     example: "legacy",
     other: "rolecall-other-space",
+    shape: Shape::Name,
 };
 const STACK: Field = Field {
     name: "stack",
     role: Role::Project,
     example: "payments-prod",
     other: "rolecall-other-stack",
+    shape: Shape::Name,
 };
 const MODULE: Field = Field {
     name: "module",
     role: Role::Project,
     example: "terraform-aws-payments",
     other: "rolecall-other-module",
+    shape: Shape::Name,
 };
 /// PROPOSED runs plan pull-request code: never what a write role intends.
 const RUN_TYPE: Field = Field {
@@ -29,6 +32,7 @@ const RUN_TYPE: Field = Field {
     role: Role::Event,
     example: "TRACKED",
     other: "PROPOSED",
+    shape: Shape::OneOf(&["PROPOSED", "TRACKED", "TASK", "TESTING", "DESTROY"]),
 };
 /// Read for PROPOSED runs and the plan of tracked runs on stacks without autodeploy.
 const SCOPE: Field = Field {
@@ -36,6 +40,7 @@ const SCOPE: Field = Field {
     role: Role::Event,
     example: "write",
     other: "read",
+    shape: Shape::OneOf(&["read", "write"]),
 };
 
 pub const PROFILE: Profile = Profile {
@@ -100,6 +105,7 @@ pub const PROFILE: Profile = Profile {
     member_of_every_group: None,
     caller_free_claims: &[],
     guest_guard: None,
+    claim_facts: &[],
     iam_identity_controls: None,
     grammar: Grammar {
         complete: true,
