@@ -32,16 +32,6 @@ pub(crate) fn project(p: &ProviderView<'_>) -> String {
         .unwrap_or_else(|| "repository".into())
 }
 
-/// The profile forms a concrete subject fits.
-pub(crate) fn forms_of<'p>(profile: &'p Profile, sub: &str) -> Vec<&'p SubForm> {
-    let literal: Vec<shape::Glob> = sub.chars().map(shape::Glob::Char).collect();
-    profile
-        .subject
-        .iter()
-        .filter(|f| shape::intersects(&literal, &shape::of_form(f, false, None)) == Some(true))
-        .collect()
-}
-
 /// What the provider calls a change request (`pull request` when it says nothing).
 pub(crate) fn change_request_noun(profile: &Profile) -> &'static str {
     profile
@@ -52,8 +42,17 @@ pub(crate) fn change_request_noun(profile: &Profile) -> &'static str {
 
 /// Is every form `sub` fits a pull or merge request?
 pub(crate) fn is_change_request(profile: &Profile, sub: &str) -> bool {
-    let forms = forms_of(profile, sub);
-    !forms.is_empty() && forms.iter().all(|f| profile.is_change_request(f))
+    let literal: Vec<shape::Glob> = sub.chars().map(shape::Glob::Char).collect();
+    let fits = |f: &&'static SubForm| {
+        shape::intersects(&literal, &shape::of_form(f, false, None)) == Some(true)
+    };
+    // The change-request forms first: most subjects fit none of them, and that decides it
+    // without trying every other form.
+    let (requests, others): (Vec<&'static SubForm>, Vec<&'static SubForm>) = profile
+        .subject
+        .iter()
+        .partition(|f| profile.is_change_request(f));
+    requests.iter().any(fits) && !others.iter().any(fits)
 }
 
 /// A pinned subject in the provider's format: its first form with example values.
