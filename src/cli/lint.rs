@@ -212,8 +212,9 @@ fn unified_diff(fixed: &[FixedFile]) -> String {
         .collect()
 }
 
-/// The run's summary line for stderr, and with `verbose` the skipped files and what a reader
-/// did not follow (a remote nested stack), one a line.
+/// The run's summary line for stderr (with how many modules or nested stacks were not
+/// followed), and with `verbose` the skipped files and what a reader did not follow (a remote
+/// nested stack, a registry module without `terraform init`), one a line.
 fn summary(run: &LintRun, errors: &[rolecall::source::SourceError], verbose: bool) -> String {
     let (e, w, n) = run.counts();
     let mut out = String::new();
@@ -230,8 +231,20 @@ fn summary(run: &LintRun, errors: &[rolecall::source::SourceError], verbose: boo
     } else {
         format!(", {} file error(s)", errors.len())
     };
+    // What was not read is said without -v too: a gate whose roles come from a module it
+    // could not read must not look clean.
+    let unfollowed = run
+        .notes
+        .iter()
+        .filter(|n| n.code == "not-followed")
+        .count();
+    let unfollowed = if unfollowed == 0 {
+        String::new()
+    } else {
+        format!(", {unfollowed} module(s) or nested stack(s) not followed")
+    };
     out.push_str(&format!(
-        "rolecall: {} file(s) read, {} polic{} linted, {} file(s) skipped{unreadable}; \
+        "rolecall: {} file(s) read, {} polic{} linted, {} file(s) skipped{unreadable}{unfollowed}; \
          findings: {e} error(s), {w} warning(s), {n} note(s)\n",
         run.files_read,
         run.policies,

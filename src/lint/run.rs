@@ -302,16 +302,22 @@ pub fn lint_paths(paths: &[PathBuf], config: &Config, options: &LintOptions) -> 
         let mut report = lint_source_with(&src, config, options, who);
         // A `.tf` file that holds no role and no error (a bucket, the providers) is skipped.
         let mut used = std::collections::HashSet::new();
+        // One with a module call rolecall could not follow is not: its note says what was not
+        // read, where "holds no role" would claim nothing is there.
         if let Source::Documents {
-            documents, errors, ..
+            documents,
+            errors,
+            notes,
+            ..
         } = &src
         {
             used.extend(documents.iter().map(|d| canonical(&d.origin.file.path)));
-            used.extend(errors.iter().map(|e| match &e.file {
+            used.extend(errors.iter().chain(notes).map(|e| match &e.file {
                 Some(f) => canonical(&f.path),
                 None => canonical(std::path::Path::new(&e.name)),
             }));
         }
+        run.notes.extend(notes_of(&src));
         for p in &paths {
             if !used.contains(&canonical(p)) {
                 run.skipped.push(Skipped {

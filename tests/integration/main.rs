@@ -113,6 +113,8 @@ mod source_ignores;
 mod source_size_caps;
 /// Terraform's JSON syntax (`.tf.json`): read with its module, located at the `.tf.json` line.
 mod source_tf_json;
+/// Registry and remote modules: read from `.terraform/modules` after `terraform init`, or noted.
+mod source_tf_registry;
 /// Token algorithms and time formats STS refuses; wrapped tokens (`Bearer `, quotes, JSON).
 mod token_alg;
 /// `lint --witness-dir`: witness claims files named from fingerprints, written all or nothing.

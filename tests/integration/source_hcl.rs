@@ -378,14 +378,16 @@ fn non_utf8_is_a_located_error() {
 }
 
 #[test]
-fn sniff_finds_roles_documents_and_local_module_calls() {
+fn sniff_finds_roles_documents_and_module_calls() {
     assert!(sniff("resource  \"aws_iam_role\" \"x\" {}"));
     assert!(sniff("data \"aws_iam_policy_document\" \"x\" {}"));
     assert!(sniff("module \"ci\" {\n  source = \"./modules/ci\"\n}"));
     assert!(!sniff("resource \"aws_iam_role_policy\" \"x\" {}"));
-    assert!(!sniff(
+    // A registry module is read from .terraform/modules, or noted as not read: never silence.
+    assert!(sniff(
         "module \"x\" { source = \"terraform-aws-modules/iam/aws\" }"
     ));
+    assert!(!sniff("module \"x\" {}"));
 }
 
 #[test]

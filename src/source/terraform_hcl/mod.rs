@@ -9,11 +9,19 @@
 //! module, not linted again on its own; a module directory nobody calls is a root, with its
 //! variables' defaults.
 //!
+//! A module whose `source` is a registry address, git, https or s3 URL is read from where
+//! `terraform init` installed it, as a local one is, when the root's
+//! `.terraform/modules/modules.json` records it ([`installed`]); its documents are labelled
+//! with the module's key, source and version. Without that manifest (or when it does not
+//! record the call) the module is not read, and the call is a located `not-followed` note
+//! ([`ReadOutput::notes`]); its outputs stay placeholders.
+//!
 //! `.tf.json` files (Terraform's JSON syntax) are modules' files like any `.tf`: each is
 //! written out as native HCL and read by the same code ([`json_syntax`]).
 
 mod eval;
 mod ignores;
+mod installed;
 mod instances;
 mod json_syntax;
 mod modules;
@@ -28,6 +36,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
 
 use eval::{err, span_of, Bound, Env, Scope, MAX_REFERENCE_DEPTH};
+use installed::Manifest;
 use modules::{dir_of, label, ModuleSrc};
 use value::{parse_json_text, VKind, Val};
 
@@ -39,11 +48,12 @@ use crate::source::{Found, ReadError, ReadOutput, SourceFile};
 const MAX_MODULES: usize = 1_000;
 
 /// Whether a `.tf` text is worth reading: it declares a role, a policy document, or calls a
-/// local module (whose roles are then read with the call's arguments).
+/// module (a local one's roles are read with the call's arguments; a registry or remote one's
+/// from where `terraform init` installed it, or it is a note saying it was not read).
 pub fn sniff(text: &str) -> bool {
     block_with_label(text, "resource", "\"aws_iam_role\"")
         || block_with_label(text, "data", "\"aws_iam_policy_document\"")
-        || calls_local_module(text)
+        || calls_module(text)
 }
 
 /// Whether a text is a Terraform JSON configuration (`.tf.json` syntax) that declares a role
@@ -66,17 +76,18 @@ fn block_with_label(text: &str, ident: &str, label: &str) -> bool {
     })
 }
 
-fn calls_local_module(text: &str) -> bool {
+fn calls_module(text: &str) -> bool {
     text.contains("module")
         && memchr::memmem::find_iter(text.as_bytes(), b"source").any(|i| {
             let rest = text.get(i + "source".len()..).unwrap_or("").trim_start();
             rest.strip_prefix('=')
                 .map(str::trim_start)
-                .is_some_and(|r| r.starts_with("\"./") || r.starts_with("\"../"))
+                .is_some_and(|r| r.starts_with('"'))
         })
 }
 
-/// Read the `.tf` files `paths` (and the local modules they call).
+/// Read the `.tf` files `paths` (and the local modules they call, and the registry and remote
+/// modules `terraform init` installed for them).
 pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
     let mut files: Vec<SourceFile> = Vec::new();
     let mut errors: Vec<ReadError> = Vec::new();
@@ -124,6 +135,41 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
         by_dir.insert(dir.clone(), mods.len());
         mods.push(m);
     }
+    // A root's modules `terraform init` installed are read from where it put them; the
+    // manifest is read for every directory given, as any may turn out to be a root.
+    let mut manifests: Vec<Manifest> = Vec::new();
+    let mut manifest_of: HashMap<PathBuf, usize> = HashMap::new();
+    for dir in given.keys() {
+        let Some((file, manifest, mut problems)) = installed::read(dir, files.len()) else {
+            continue;
+        };
+        files.push(file);
+        jsons.push(None);
+        errors.append(&mut problems);
+        let mut dirs: Vec<&PathBuf> = manifest
+            .modules
+            .values()
+            .filter(|m| !modules::is_local(&m.source) && m.dir.is_dir())
+            .map(|m| &m.dir)
+            .collect();
+        dirs.sort();
+        for t in dirs {
+            if by_dir.contains_key(t) || mods.len() >= MAX_MODULES {
+                continue;
+            }
+            let m = load(
+                t,
+                &mut modules::tf_files(t).into_iter(),
+                &mut files,
+                &mut jsons,
+                &mut errors,
+            );
+            by_dir.insert(t.clone(), mods.len());
+            mods.push(m);
+        }
+        manifest_of.insert(dir.clone(), manifests.len());
+        manifests.push(manifest);
+    }
     // Called modules discovery did not list are read from disk.
     let mut i = 0;
     while let Some(m) = mods.get(i) {
@@ -157,45 +203,90 @@ pub fn read_roots(paths: &[PathBuf]) -> ReadOutput {
         files: &files,
         mods: &mods,
         by_dir: &by_dir,
+        manifests: &manifests,
         found: Vec::new(),
         errors,
+        notes: Vec::new(),
         reported: HashSet::new(),
         instantiated: HashSet::new(),
     };
-    let roots: Vec<usize> = given
+    let root = |d: &PathBuf| Call {
+        root: manifest_of.get(d).copied(),
+        ..Call::default()
+    };
+    let roots: Vec<(usize, Call)> = given
         .keys()
         .filter(|d| !called.contains(*d))
-        .filter_map(|d| by_dir.get(d).copied())
+        .filter_map(|d| by_dir.get(d).map(|m| (*m, root(d))))
         .collect();
-    for m in roots {
-        reader.instantiate(m, String::new(), HashMap::new(), 0);
+    for (m, call) in roots {
+        reader.instantiate(m, &call, HashMap::new(), 0);
     }
     // Directories only reachable through a cycle of calls are roots too.
-    let rest: Vec<usize> = given
+    let rest: Vec<(usize, Call)> = given
         .keys()
-        .filter_map(|d| by_dir.get(d).copied())
-        .filter(|m| !reader.instantiated.contains(m))
+        .filter_map(|d| by_dir.get(d).map(|m| (*m, root(d))))
+        .filter(|(m, _)| !reader.instantiated.contains(m))
         .collect();
-    for m in rest {
-        reader.instantiate(m, String::new(), HashMap::new(), 0);
+    for (m, call) in rest {
+        reader.instantiate(m, &call, HashMap::new(), 0);
     }
-    let (found, errors) = (reader.found, reader.errors);
+    let (found, errors, notes) = (reader.found, reader.errors, reader.notes);
     let mut out = ReadOutput {
         files,
         found,
         errors,
+        notes,
         ..ReadOutput::default()
     };
     json_syntax::restore(&mut out, &jsons);
     out
 }
 
+/// How a module instance was reached: the root whose manifest says where its installed
+/// modules are, the module key (`ci.inner`, how the manifest names a call), the resource
+/// address prefix (`module.ci["a"].module.inner.`), the file of the root's call it is under,
+/// and labels naming each installed module on the way, for the documents read in it.
+#[derive(Debug, Clone, Default)]
+struct Call {
+    root: Option<usize>,
+    key: String,
+    root_file: Option<usize>,
+    prefix: String,
+    labels: Vec<(String, String)>,
+}
+
+impl Call {
+    /// The call `name` made in `file` from this instance, as the instance `suffix` of it.
+    fn enter(&self, name: &str, suffix: &str, file: usize) -> Call {
+        Call {
+            root: self.root,
+            root_file: self.root_file.or(Some(file)),
+            key: if self.key.is_empty() {
+                name.to_string()
+            } else {
+                format!("{}.{name}", self.key)
+            },
+            prefix: format!("{}module.{name}{suffix}.", self.prefix),
+            labels: self.labels.clone(),
+        }
+    }
+}
+
+/// A module call followed: (file, block, the callee, the label naming it when it is a module
+/// `terraform init` installed).
+type Followed<'b> = (usize, &'b Block, usize, Option<(String, String)>);
+
 struct Reader<'a> {
     files: &'a [SourceFile],
     mods: &'a [ModuleSrc],
     by_dir: &'a HashMap<PathBuf, usize>,
+    /// The manifests of the roots `terraform init` ran in (see [`installed`]).
+    manifests: &'a [Manifest],
     found: Vec<Found>,
     errors: Vec<ReadError>,
+    /// Module calls not followed, each once.
+    notes: Vec<ReadError>,
     /// Errors already reported (a module called twice has its cycles once).
     reported: HashSet<(usize, usize, &'static str)>,
     instantiated: HashSet<usize>,
@@ -208,13 +299,13 @@ impl Reader<'_> {
         }
     }
 
-    fn instantiate(
-        &mut self,
-        m: usize,
-        prefix: String,
-        vars: HashMap<String, Bound>,
-        depth: usize,
-    ) {
+    fn note(&mut self, file: usize, span: std::ops::Range<usize>, message: String) {
+        if self.reported.insert((file, span.start, "not-followed")) {
+            self.notes.push(err(file, span, "not-followed", message));
+        }
+    }
+
+    fn instantiate(&mut self, m: usize, call: &Call, vars: HashMap<String, Bound>, depth: usize) {
         let Some(module) = self.mods.get(m) else {
             return;
         };
@@ -222,13 +313,22 @@ impl Reader<'_> {
         let scope = Scope::new(self.files, module, vars);
         for (f, b) in module.blocks("resource") {
             if let (Some("aws_iam_role"), Some(name)) = (label(b, 0), label(b, 1)) {
-                self.roles(&scope, f, b, &format!("{prefix}aws_iam_role.{name}"));
+                let address = format!("{}aws_iam_role.{name}", call.prefix);
+                self.roles(&scope, f, b, &address, &call.labels);
             }
         }
-        for (f, b, target) in module.calls() {
-            let Some(&callee) = self.by_dir.get(&target) else {
-                continue;
-            };
+        let mut calls: Vec<Followed<'_>> = module
+            .calls()
+            .into_iter()
+            .filter_map(|(f, b, t)| self.by_dir.get(&t).map(|c| (f, b, *c, None)))
+            .collect();
+        for (f, b, source, span) in module.remote_calls() {
+            match self.installed(call, label(b, 0).unwrap_or(""), source) {
+                Ok((callee, named)) => calls.push((f, b, callee, Some(named))),
+                Err(message) => self.note(f, span, message),
+            }
+        }
+        for (f, b, callee, named) in calls {
             let name = label(b, 0).unwrap_or("");
             if depth >= MAX_REFERENCE_DEPTH {
                 self.report(err(
@@ -249,12 +349,12 @@ impl Reader<'_> {
             };
             for (suffix, env) in instances {
                 let vars = self.arguments(&scope, f, b, &env);
-                self.instantiate(
-                    callee,
-                    format!("{prefix}module.{name}{suffix}."),
-                    vars,
-                    depth + 1,
-                );
+                let mut next = call.enter(name, &suffix, f);
+                if let Some(named) = &named {
+                    next.labels.push(named.clone());
+                    self.nested_in(&mut next);
+                }
+                self.instantiate(callee, &next, vars, depth + 1);
             }
         }
         scope.check_locals();
@@ -262,6 +362,66 @@ impl Reader<'_> {
         for e in cycles {
             self.report(e);
         }
+    }
+
+    /// An installed module's file is read only through the root's call, and holds no such
+    /// address on its own: label the file to read it from (`check FILE --resource ADDRESS`),
+    /// as a nested stack's role is, which also keeps `--fix` out of `.terraform/`.
+    fn nested_in(&self, call: &mut Call) {
+        let nested = crate::source::cloudformation::NESTED_IN;
+        if call.labels.iter().any(|(k, _)| k == nested) {
+            return;
+        }
+        if let Some(file) = call.root_file.and_then(|f| self.files.get(f)) {
+            let top = crate::source::display_name(&file.path);
+            call.labels.push((nested.to_string(), top));
+        }
+    }
+
+    /// The module `terraform init` installed for the call `name` (from `source`) made in
+    /// `call`, and the label that names it; or why it cannot be read, for a note.
+    fn installed(
+        &self,
+        call: &Call,
+        name: &str,
+        source: &str,
+    ) -> Result<(usize, (String, String)), String> {
+        let key = call.enter(name, "", 0).key;
+        let what = format!("module `{key}` from `{source}` is not read");
+        let Some(manifest) = call.root.and_then(|r| self.manifests.get(r)) else {
+            return Err(format!(
+                "{what}: run `terraform init` so rolecall can read .terraform/modules, or lint \
+                 the module's source"
+            ));
+        };
+        let again =
+            "run `terraform init` again so rolecall can read it, or lint the module's source";
+        if manifest.broken {
+            return Err(format!(
+                "{what}: `{}` cannot be read (see its error); fix it or run `terraform init` again",
+                manifest.path.display()
+            ));
+        }
+        let Some(module) = manifest.modules.get(&key) else {
+            return Err(format!(
+                "{what}: `{}` records no module `{key}` ({again})",
+                manifest.path.display()
+            ));
+        };
+        let Some(&callee) = self.by_dir.get(&module.dir) else {
+            let why = if module.dir.is_dir() {
+                format!("more than {MAX_MODULES} modules are read")
+            } else {
+                format!(
+                    "`{}` installed it in `{}`, which is not a directory ({again})",
+                    manifest.path.display(),
+                    module.dir.display()
+                )
+            };
+            return Err(format!("{what}: {why}"));
+        };
+        // Keyed by the module's key: a role two installed modules deep has a label for each.
+        Ok((callee, (format!("module.{key}"), module.describe())))
     }
 
     /// A module call's arguments, evaluated in the caller: the callee's variables.
@@ -299,7 +459,14 @@ impl Reader<'_> {
         vars
     }
 
-    fn roles(&mut self, scope: &Scope<'_>, f: usize, b: &Block, address: &str) {
+    fn roles(
+        &mut self,
+        scope: &Scope<'_>,
+        f: usize,
+        b: &Block,
+        address: &str,
+        context: &[(String, String)],
+    ) {
         let written = self
             .files
             .get(f)
@@ -317,8 +484,10 @@ impl Reader<'_> {
         let before = self.found.len();
         self.instances(scope, f, b, address);
         if let Some(new) = self.found.get_mut(before..) {
-            new.iter_mut()
-                .for_each(|found| found.ignores.clone_from(&ignores));
+            for found in new {
+                found.ignores.clone_from(&ignores);
+                found.labels.extend(context.iter().cloned());
+            }
         }
     }
 
@@ -466,17 +635,20 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> ReadOutput {
         files: &files,
         mods: &mods,
         by_dir: &by_dir,
+        manifests: &[],
         found: Vec::new(),
         errors,
+        notes: Vec::new(),
         reported: HashSet::new(),
         instantiated: HashSet::new(),
     };
-    reader.instantiate(0, String::new(), HashMap::new(), 0);
-    let (found, errors) = (reader.found, reader.errors);
+    reader.instantiate(0, &Call::default(), HashMap::new(), 0);
+    let (found, errors, notes) = (reader.found, reader.errors, reader.notes);
     let mut out = ReadOutput {
         files,
         found,
         errors,
+        notes,
         ..ReadOutput::default()
     };
     json_syntax::restore(&mut out, &jsons);

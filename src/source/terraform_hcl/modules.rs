@@ -1,4 +1,4 @@
-//! Terraform modules: a directory's `.tf` files, and the local `module` calls between them.
+//! Terraform modules: a directory's `.tf` files, and the `module` calls between them.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -25,6 +25,24 @@ impl ModuleSrc {
             .filter_map(|(f, b)| local_source(b).map(|s| (f, b, normalize(&self.dir.join(s)))))
             .collect()
     }
+
+    /// Module calls whose `source` is not a local path (a registry address, git, https, s3, ...):
+    /// (file, block, the source as written, its span). Only `terraform init` can fetch those;
+    /// [`super::installed`] finds where it put them.
+    pub fn remote_calls(&self) -> Vec<(usize, &Block, &str, std::ops::Range<usize>)> {
+        self.blocks("module")
+            .filter_map(|(f, b)| {
+                let source = b.body.get_attribute("source")?;
+                let Expression::String(s) = &source.value else {
+                    // Terraform refuses a `source` that is not a literal string.
+                    return None;
+                };
+                let s = s.value().as_str();
+                let span = hcl_edit::Span::span(&source.value).unwrap_or_default();
+                (!is_local(s)).then_some((f, b, s, span))
+            })
+            .collect()
+    }
 }
 
 /// A block's first label (`resource "aws_iam_role" "x"` → `aws_iam_role`).
@@ -33,14 +51,20 @@ pub fn label(block: &Block, i: usize) -> Option<&str> {
 }
 
 /// The `source` of a `module` block when it is a local path (`./x`, `../x`), which Terraform
-/// reads from disk; registry and remote sources are not followed.
+/// reads from disk; registry and remote sources are read from where `terraform init`
+/// installed them ([`ModuleSrc::remote_calls`], [`super::installed`]).
 pub fn local_source(block: &Block) -> Option<&str> {
     let source = block.body.get_attribute("source")?;
     let Expression::String(s) = &source.value else {
         return None;
     };
     let s = s.value().as_str();
-    (s.starts_with("./") || s.starts_with("../")).then_some(s)
+    is_local(s).then_some(s)
+}
+
+/// Is a module source a local path, which Terraform reads from disk without `init`?
+pub fn is_local(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
 }
 
 /// A path with `.` and `..` folded away, without touching the file system (a module's

@@ -21,7 +21,7 @@ pub fn restore(out: &mut ReadOutput, sources: &[Option<JsonSource>]) {
             e.span = m.map_span(&e.span);
         }
     };
-    for e in &mut out.errors {
+    for e in out.errors.iter_mut().chain(out.notes.iter_mut()) {
         fix_error(e);
     }
     for found in &mut out.found {
