@@ -140,6 +140,12 @@ fn lint_one(doc: Document, config: &Config, who: Option<&WhoCache>) -> Option<Li
                 .map(|p| format!("`{}`", p.what))
                 .collect();
             if !named.is_empty() {
+                // "No token can assume it" read a deploy-time value as literal text, which may
+                // fit no field (`<module.x.repo>` is no repository name): the real value may
+                // well let tokens in, so the finding cannot fail a gate, only inform.
+                if f.rule == super::rules::unassumable_role::RULE.id {
+                    f.severity = f.severity.min(Severity::Note);
+                }
                 let note = format!(
                     "this depends on a value known only at deploy time: {} (read as an opaque \
                      literal that matches only itself)",
@@ -550,5 +556,30 @@ mod tests {
             .filter_map(|f| f.help.clone())
             .collect();
         assert!(helps.iter().any(|h| h.contains("`!Ref Org`")), "{helps:?}");
+    }
+
+    /// A placeholder no repository name can be (`<!Ref Repo>`) empties the admitted set as
+    /// literal text; its deploy-time value may not: "no token can assume it" only informs.
+    #[test]
+    fn unassumable_through_a_placeholder_is_a_note() {
+        const PINNED: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                      "token.actions.githubusercontent.com:sub": "repo:<!Ref Org>/app:ref:refs/heads/main"}}}]}"#;
+        let mut f = found("Resources.A", PINNED, Vec::new());
+        let at = PINNED.find("<!Ref Org>").unwrap();
+        f.placeholders = vec![Placeholder::new("!Ref Org", at..at + 10)];
+        let report = lint_documents(
+            source::from_read_output(output(vec![f])).documents().0,
+            &Config::default(),
+        );
+        let unassumable: Vec<Severity> = report.linted[0]
+            .findings
+            .iter()
+            .filter(|f| f.rule == super::super::rules::unassumable_role::RULE.id)
+            .map(|f| f.severity)
+            .collect();
+        assert_eq!(unassumable, vec![Severity::Note]);
     }
 }
