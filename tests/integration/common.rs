@@ -96,3 +96,32 @@ pub fn pull_request(base: &str, head: &str) -> (tempfile::TempDir, String) {
     git(dir.path(), &["commit", "-qam", "the change"]);
     (dir, sha)
 }
+
+/// The role a reader found at `address` (every address found, and the errors, when none is).
+pub fn found<'o>(
+    out: &'o rolecall::source::ReadOutput,
+    address: &str,
+) -> &'o rolecall::source::Found {
+    out.found
+        .iter()
+        .find(|f| f.address == address)
+        .unwrap_or_else(|| {
+            let all: Vec<_> = out.found.iter().map(|f| &f.address).collect();
+            panic!("no {address} in {all:?}; errors {:?}", out.errors)
+        })
+}
+
+/// The 1-based line of byte `offset` in file `file` of a read.
+pub fn line(out: &rolecall::source::ReadOutput, file: usize, offset: usize) -> usize {
+    rolecall::json::line_col(&out.files[file].text, offset).0
+}
+
+/// The 1-based line of the first line of `file` containing `needle`.
+pub fn line_of(out: &rolecall::source::ReadOutput, file: usize, needle: &str) -> usize {
+    out.files[file]
+        .text
+        .lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("{needle} not in file"))
+}

@@ -4,13 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rolecall::json;
 use rolecall::lint::{self, Config, Finding};
 use rolecall::policy;
 use rolecall::source::terraform_hcl::{read_roots, read_text, sniff};
 use rolecall::source::{Found, ReadOutput};
 
-use crate::common;
+use crate::common::{self, found, line};
 
 const DIR: &str = "corpus/sources/terraform";
 
@@ -22,16 +21,6 @@ fn read(rel: &str) -> ReadOutput {
     files.sort();
     assert!(!files.is_empty(), "no .tf under {rel}");
     read_roots(&files)
-}
-
-fn found<'o>(out: &'o ReadOutput, address: &str) -> &'o Found {
-    out.found
-        .iter()
-        .find(|f| f.address == address)
-        .unwrap_or_else(|| {
-            let all: Vec<_> = out.found.iter().map(|f| &f.address).collect();
-            panic!("no {address} in {all:?}; errors {:?}", out.errors)
-        })
 }
 
 fn lint_found(out: &ReadOutput, f: &Found) -> Vec<Finding> {
@@ -46,10 +35,6 @@ fn lint_found(out: &ReadOutput, f: &Found) -> Vec<Finding> {
         &Config::default(),
         &out.files[f.file].path.to_string_lossy(),
     )
-}
-
-fn line(out: &ReadOutput, file: usize, offset: usize) -> usize {
-    json::line_col(&out.files[file].text, offset).0
 }
 
 fn file_name(out: &ReadOutput, f: &Found) -> String {

@@ -5,13 +5,12 @@
 
 use std::path::PathBuf;
 
-use rolecall::json;
 use rolecall::lint::{self, Config, Finding};
 use rolecall::policy;
 use rolecall::source::terraform_hcl::{read_roots, read_text};
 use rolecall::source::{Found, ReadOutput};
 
-use crate::common::{self, rolecall};
+use crate::common::{self, found, line, line_of, rolecall};
 
 const DIR: &str = "corpus/sources/terraform/json";
 const MAIN: &str = "corpus/sources/terraform/json/main.tf.json";
@@ -23,13 +22,6 @@ fn read() -> ReadOutput {
     ])
 }
 
-fn found<'o>(out: &'o ReadOutput, address: &str) -> &'o Found {
-    out.found
-        .iter()
-        .find(|f| f.address == address)
-        .unwrap_or_else(|| panic!("no {address}; errors {:?}", out.errors))
-}
-
 fn lint_found(f: &Found) -> Vec<Finding> {
     let tree = f.tree.as_ref().unwrap();
     let policy = policy::from_node(tree, "").unwrap();
@@ -38,20 +30,6 @@ fn lint_found(f: &Found) -> Vec<Finding> {
 
 fn finding<'f>(findings: &'f [Finding], rule: &str) -> &'f Finding {
     findings.iter().find(|f| f.rule == rule).unwrap()
-}
-
-fn line(out: &ReadOutput, file: usize, offset: usize) -> usize {
-    json::line_col(&out.files[file].text, offset).0
-}
-
-/// The 1-based line of the first line of `file` containing `needle`.
-fn line_of(out: &ReadOutput, file: usize, needle: &str) -> usize {
-    out.files[file]
-        .text
-        .lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} not in file"))
 }
 
 #[test]

@@ -5,13 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rolecall::json;
 use rolecall::lint::{self, Config};
 use rolecall::policy;
 use rolecall::source::terraform_hcl::read_roots;
 use rolecall::source::{discover, Found, ReadOutput};
 
-use crate::common::{self, rolecall};
+use crate::common::{self, found, line, line_of, rolecall};
 
 const DIR: &str = "corpus/sources/terraform";
 const INSTALLED: &str = ".terraform/modules/ci/modules/iam-github-oidc-role/main.tf";
@@ -35,29 +34,6 @@ fn read_dir(dir: &Path) -> ReadOutput {
         "{files:?}"
     );
     read_roots(&files)
-}
-
-fn line(out: &ReadOutput, file: usize, offset: usize) -> usize {
-    json::line_col(&out.files[file].text, offset).0
-}
-
-fn line_of(out: &ReadOutput, file: usize, needle: &str) -> usize {
-    out.files[file]
-        .text
-        .lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{needle} not in file"))
-}
-
-fn found<'o>(out: &'o ReadOutput, address: &str) -> &'o Found {
-    out.found
-        .iter()
-        .find(|f| f.address == address)
-        .unwrap_or_else(|| {
-            let all: Vec<_> = out.found.iter().map(|f| &f.address).collect();
-            panic!("no {address} in {all:?}; errors {:?}", out.errors)
-        })
 }
 
 fn rules(out: &ReadOutput, f: &Found) -> Vec<(&'static str, usize)> {
