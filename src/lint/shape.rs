@@ -129,17 +129,21 @@ pub fn intersects(a: &[Glob], b: &[Glob]) -> Option<bool> {
     }
     // A concrete subject against a form (the common question): walk the form as an automaton
     // over the subject's characters, which needs no table.
-    match (literal(a), literal(b)) {
-        (Some(text), _) => Some(matches_literal(&text, b)),
-        (_, Some(text)) => Some(matches_literal(&text, a)),
-        // A literal prefix and one `*` (the usual `repo:org/app:*`): some string of the other
-        // glob starts with the prefix, which the same walk decides.
-        _ => match (prefix_then_any(a), prefix_then_any(b)) {
-            (Some(text), _) => Some(run(&text, b).is_some_and(|at| at.contains(&true))),
-            (_, Some(text)) => Some(run(&text, a).is_some_and(|at| at.contains(&true))),
-            _ => table(a, b),
-        },
+    if let Some(text) = literal(a) {
+        return Some(matches_literal(&text, b));
     }
+    if let Some(text) = literal(b) {
+        return Some(matches_literal(&text, a));
+    }
+    // A literal prefix and one `*` (the usual `repo:org/app:*`): some string of the other glob
+    // starts with the prefix, which the same walk decides.
+    if let Some(text) = prefix_then_any(a) {
+        return Some(run(&text, b).is_some_and(|at| at.contains(&true)));
+    }
+    if let Some(text) = prefix_then_any(b) {
+        return Some(run(&text, a).is_some_and(|at| at.contains(&true)));
+    }
+    table(a, b)
 }
 
 /// The characters before a glob's only wildcard, when that is a final `*`.

@@ -45,8 +45,8 @@ impl Pattern {
         }
     }
 
-    fn is_match(&self, prefix: &str) -> bool {
-        let (host, path) = split(prefix);
+    /// `host` and `path` of a prefix, split once by the caller ([`split`]).
+    fn is_match(&self, host: &str, path: Option<&str>) -> bool {
         self.host.is_match(host)
             && match (&self.path, path) {
                 (None, None) => true,
@@ -88,7 +88,8 @@ static TABLE: LazyLock<Vec<(Pattern, Recognised)>> = LazyLock::new(|| {
 /// The provider of a key prefix; any other issuer is a generic OIDC provider without a
 /// profile.
 pub fn recognise(prefix: &str) -> Recognised {
-    TABLE.iter().find(|(p, _)| p.is_match(prefix)).map_or(
+    let (host, path) = split(prefix);
+    TABLE.iter().find(|(p, _)| p.is_match(host, path)).map_or(
         Recognised {
             claims: ClaimSet::Generic,
             profile: None,

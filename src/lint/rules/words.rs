@@ -48,11 +48,9 @@ pub(crate) fn is_change_request(profile: &Profile, sub: &str) -> bool {
     };
     // The change-request forms first: most subjects fit none of them, and that decides it
     // without trying every other form.
-    let (requests, others): (Vec<&'static SubForm>, Vec<&'static SubForm>) = profile
-        .subject
-        .iter()
-        .partition(|f| profile.is_change_request(f));
-    requests.iter().any(fits) && !others.iter().any(fits)
+    let forms = || profile.subject.iter();
+    forms().any(|f| profile.is_change_request(f) && fits(&f))
+        && !forms().any(|f| !profile.is_change_request(f) && fits(&f))
 }
 
 /// A pinned subject in the provider's format: its first form with example values.
