@@ -61,8 +61,9 @@ pub fn alphabet(lits: &BTreeSet<char>, folded: bool, classes: &[CharClass]) -> V
             out.extend(uppers_of(c));
         }
     }
-    // One plain character per signature (predicates, lowercase length).
-    let mut seen: BTreeSet<(Vec<bool>, usize)> = BTreeSet::new();
+    // One plain character per signature (predicates, lowercase length), as one word: bit `i`
+    // for predicate `i` (past 56 predicates, their signatures are told apart by the list).
+    let mut seen: Vec<(u64, Vec<bool>)> = Vec::new();
     let pool = (0u8..128)
         .map(char::from)
         .chain(NON_ASCII_POOL.iter().copied());
@@ -70,12 +71,22 @@ pub fn alphabet(lits: &BTreeSet<char>, folded: bool, classes: &[CharClass]) -> V
         if out.contains(&c) {
             continue;
         }
-        let lower: Vec<char> = c.to_lowercase().collect();
-        if folded && lower.iter().any(|l| lits.contains(l)) {
+        let lower = c.to_lowercase();
+        if folded && lower.clone().any(|l| lits.contains(&l)) {
             continue;
         }
-        let sig = (classes.iter().map(|k| k.admits(c)).collect(), lower.len());
-        if seen.insert(sig) {
+        let mut word = (lower.count() as u64) << 56;
+        let mut rest = Vec::new();
+        for (i, k) in classes.iter().enumerate() {
+            let admits = k.admits(c);
+            if i < 56 {
+                word |= u64::from(admits) << i;
+            } else {
+                rest.push(admits);
+            }
+        }
+        if !seen.iter().any(|(w, r)| *w == word && *r == rest) {
+            seen.push((word, rest));
             out.insert(c);
         }
     }

@@ -12,13 +12,17 @@
 //! through every automaton by table lookups, one per field, to find which patterns accept
 //! each claim. Requests with equal signatures are decided alike by every condition.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use super::chars::alphabet;
 use super::dfa::{Dfa, FxMap, Sid, Work};
 use super::error::ModelError;
 use super::identity::{DomainState, FieldSpec, Form, TPart};
 use super::space::Options;
+
+mod graph;
+use graph::Graph;
 
 /// One class of a field.
 #[derive(Debug, Clone)]
@@ -137,6 +141,45 @@ impl Fields {
 #[derive(Default)]
 pub struct Searched {
     done: FxMap<SearchKey, Vec<Found>>,
+    /// The literal text of the patterns of each list of automata a field meets: the fields
+    /// of one claim meet the same automata, and building the text's index is most of a small
+    /// search.
+    literals: FxMap<Vec<usize>, Rc<Literals>>,
+    /// The alphabet of each of those texts with each domain's predicates.
+    alphabets: FxMap<AlphabetKey, Rc<[char]>>,
+}
+
+/// The automata a field meets and its domain's predicates.
+type AlphabetKey = (Vec<usize>, Vec<super::identity::CharClass>);
+
+/// The literal text of the patterns a field meets.
+struct Literals {
+    /// Every character of it (the alphabet's literals).
+    chars: BTreeSet<char>,
+    /// Some pattern folds case.
+    folded: bool,
+    /// Its index, to tell a fresh value from a part of that text.
+    named: Named,
+}
+
+impl Literals {
+    fn of(automata: &[usize], dfas: &[Dfa]) -> Self {
+        let mut chars = BTreeSet::new();
+        let mut folded = false;
+        let mut runs: Vec<String> = Vec::new();
+        for dfa in automata.iter().filter_map(|&i| dfas.get(i)) {
+            folded |= dfa.has_fold();
+            for p in &dfa.aut.pats {
+                chars.extend(p.literals());
+                runs.extend(p.runs());
+            }
+        }
+        Literals {
+            chars,
+            folded,
+            named: Named::new(&runs, folded),
+        }
+    }
 }
 
 /// The field (name, realistic values, domain) and each occurrence (automaton, start states,
@@ -145,7 +188,7 @@ type SearchKey = (
     String,
     String,
     String,
-    String,
+    super::identity::Domain,
     Vec<(usize, Vec<Sid>, String, bool)>,
 );
 
@@ -162,7 +205,7 @@ impl Searched {
             field.name.clone(),
             field.example.clone(),
             field.other.clone(),
-            format!("{:?}", field.domain),
+            field.domain.clone(),
             occ.iter()
                 .map(|o| (o.dfa, o.starts.clone(), o.after.clone(), o.ends))
                 .collect(),
@@ -170,7 +213,26 @@ impl Searched {
         if let Some(found) = self.done.get(&key) {
             return Ok(found.clone());
         }
-        let found = search(field, occ, dfas, opts, work)?;
+        let automata: Vec<usize> = occ.iter().map(|o| o.dfa).collect();
+        let literals = match self.literals.get(&automata) {
+            Some(l) => Rc::clone(l),
+            None => {
+                let l = Rc::new(Literals::of(&automata, dfas));
+                self.literals.insert(automata.clone(), Rc::clone(&l));
+                l
+            }
+        };
+        let classes = field.domain.classes();
+        let sigma_key = (automata, classes);
+        let sigma = match self.alphabets.get(&sigma_key) {
+            Some(a) => Rc::clone(a),
+            None => {
+                let a: Rc<[char]> = alphabet(&literals.chars, literals.folded, &sigma_key.1).into();
+                self.alphabets.insert(sigma_key, Rc::clone(&a));
+                a
+            }
+        };
+        let found = search(field, occ, dfas, &literals, &sigma, opts, work)?;
         self.done.insert(key, found.clone());
         Ok(found)
     }
@@ -340,6 +402,20 @@ fn step_all(
     work: &Work,
 ) -> Result<Vec<Sid>, ModelError> {
     let mut out = Vec::with_capacity(cur.len());
+    step_into(occ, dfas, cur, c, work, &mut out)?;
+    Ok(out)
+}
+
+/// [`step_all`] into `out`, which the graph search reuses.
+fn step_into(
+    occ: &[Occurrence],
+    dfas: &mut [Dfa],
+    cur: &[Sid],
+    c: char,
+    work: &Work,
+    out: &mut Vec<Sid>,
+) -> Result<(), ModelError> {
+    out.clear();
     for o in occ {
         let Some(dfa) = dfas.get_mut(o.dfa) else {
             continue;
@@ -351,7 +427,7 @@ fn step_all(
             out.push(dfa.step(s, c, work)?);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A class found by the search: what its values do, a representative, and a fresh value.
@@ -496,6 +572,8 @@ fn search(
     field: &FieldSpec,
     occ: &[Occurrence],
     dfas: &mut [Dfa],
+    literals: &Literals,
+    sigma: &[char],
     opts: &Options,
     work: &Work,
 ) -> Result<Vec<Found>, ModelError> {
@@ -519,74 +597,14 @@ fn search(
             fresh: Some(fresh),
         }]);
     }
-    let mut lits = BTreeSet::new();
-    let mut folded = false;
-    let mut runs: Vec<String> = Vec::new();
-    for o in occ {
-        if let Some(dfa) = dfas.get(o.dfa) {
-            folded |= dfa.has_fold();
-            for p in &dfa.aut.pats {
-                lits.extend(p.literals());
-                runs.extend(p.runs());
-            }
-        }
-    }
-    let named = Named::new(&runs, folded);
-    let sigma = alphabet(&lits, folded, &domain.classes());
-    let per_node = (sigma.len() * start.len().max(1)) as u64;
-    // The third part of a node: where the value stands in the patterns' literal text.
-    type Node = (DomainState, Vec<Sid>, NamedState);
-    let mut seen: FxMap<Node, ()> = FxMap::default();
-    let mut queue: VecDeque<(DomainState, Vec<Sid>, String, NamedState)> = VecDeque::new();
-    let mut found: Vec<Found> = Vec::new();
+    let named = &literals.named;
+    let mut graph = Graph::explore(domain, occ, dfas, &start, sigma, opts, work)?;
+    let mut found = graph.classes(domain, occ, dfas, work)?;
     let mut index: FxMap<Vec<Sid>, usize> = FxMap::default();
-    seen.insert((Some(0), start.clone(), Some(0)), ());
-    queue.push_back((Some(0), start.clone(), String::new(), Some(0)));
-    while let Some((d, cur, text, at)) = queue.pop_front() {
-        work.spend(per_node)?;
-        if domain.accepts(d) {
-            let obs = observe(occ, dfas, &cur, work)?;
-            let fresh = at.is_none().then(|| text.clone());
-            match index.get(&obs) {
-                Some(&i) => {
-                    if let Some(slot) = found.get_mut(i) {
-                        if slot.fresh.is_none() {
-                            slot.fresh = fresh;
-                        }
-                    }
-                }
-                None => {
-                    index.insert(obs.clone(), found.len());
-                    found.push(Found {
-                        obs,
-                        value: text.clone(),
-                        fresh,
-                    });
-                }
-            }
-        }
-        for &c in &sigma {
-            let nd = domain.step(d, c);
-            if nd.is_none() {
-                continue;
-            }
-            let next = step_all(occ, dfas, &cur, c, work)?;
-            let key = (nd, next, named.step(at, c));
-            if seen.contains_key(&key) {
-                continue;
-            }
-            if seen.len() >= opts.max_field_states {
-                return Err(ModelError::TooComplex {
-                    what: "the states of one field's search",
-                    cap: opts.max_field_states,
-                });
-            }
-            let mut t = text.clone();
-            t.push(c);
-            queue.push_back((key.0, key.1.clone(), t, key.2));
-            seen.insert(key, ());
-        }
+    for (i, f) in found.iter().enumerate() {
+        index.insert(f.obs.clone(), i);
     }
+    graph.fresh_values(named, sigma, &mut found, opts, work)?;
     // Prefer the realistic values where they behave like the value found.
     for v in [&field.other, &field.example] {
         if let Some(obs) = run(domain, occ, dfas, &start, v, work)? {

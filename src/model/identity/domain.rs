@@ -5,7 +5,7 @@ use crate::providers::Shape;
 
 /// A set of characters, defined on ASCII; every non-ASCII character is treated alike, which
 /// lets the alphabet stand for all of them with one representative (see `model::chars`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CharClass {
     Any,
     Digit,
@@ -50,7 +50,7 @@ impl CharClass {
 }
 
 /// A field's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Domain {
     /// One or more characters of the class.
     Run(CharClass),
