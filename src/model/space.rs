@@ -124,12 +124,32 @@ impl Point<'_> {
 
 /// The representative requests of the policies.
 pub struct Space {
+    /// The keys (lowercased) the policies' conditions name, which are all a judged request
+    /// needs; `None` when a value has a policy variable (it may read any key).
+    reads: Option<std::collections::BTreeSet<String>>,
     pub principals: Vec<String>,
     pub models: Vec<identity::IdentityModel>,
     atoms: Atoms,
     opts: Options,
     /// Set by [`Space::stop`]: the visit ends before the next representative.
     stopped: std::cell::Cell<bool>,
+}
+
+/// The keys the policies' conditions name (lowercased), or `None` when some value has a
+/// policy variable.
+fn reads(policies: &[&Policy]) -> Option<std::collections::BTreeSet<String>> {
+    let conditions = policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| &s.conditions);
+    let mut out = std::collections::BTreeSet::new();
+    for c in conditions {
+        if c.values.iter().any(|v| v.raw.contains("${")) {
+            return None;
+        }
+        out.insert(c.key_lower.clone());
+    }
+    Some(out)
 }
 
 /// What judging one request costs against the work budget, in elementary steps: building
@@ -151,6 +171,7 @@ impl Space {
             })
             .collect();
         Ok(Space {
+            reads: reads(policies),
             principals,
             models,
             atoms,
@@ -264,13 +285,16 @@ impl Space {
                                     None => {
                                         work.spend(JUDGE_COST)?;
                                         let claims = with_session();
-                                        let req = request::build(&RequestInput {
-                                            principal,
-                                            claims: &claims,
-                                            source_ip: *ip,
-                                            now,
-                                            extra: &[],
-                                        });
+                                        let req = request::build_reading(
+                                            &RequestInput {
+                                                principal,
+                                                claims: &claims,
+                                                source_ip: *ip,
+                                                now,
+                                                extra: &[],
+                                            },
+                                            self.reads.as_ref(),
+                                        );
                                         let v = judge(&req);
                                         if let Some(s) = judged.get_mut(slot) {
                                             *s = Some(v.clone());

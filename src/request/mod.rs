@@ -121,6 +121,19 @@ pub fn issuer_prefix(iss: &str) -> &str {
 
 /// Build the request.
 pub fn build(input: &RequestInput<'_>) -> Request {
+    build_reading(input, None)
+}
+
+/// Build the request with only the keys in `reads` (lowercased) among those built from
+/// claims and the call's context (`None`: every key). A policy's verdict depends on no key its
+/// conditions do not name, so the exact model, which builds a request for every class it
+/// judges, builds only those. Session tags, a source identity and `extra` are always built
+/// (they also add actions, and are rare).
+pub fn build_reading(
+    input: &RequestInput<'_>,
+    reads: Option<&std::collections::BTreeSet<String>>,
+) -> Request {
+    let wanted = |lower: &str| reads.is_none_or(|r| r.contains(lower));
     let prefix = key_prefix(input.principal);
     let set = ClaimSet::of(prefix);
     let mut req = Request {
@@ -128,7 +141,16 @@ pub fn build(input: &RequestInput<'_>) -> Request {
         actions: vec![ASSUME_ROLE_WITH_WEB_IDENTITY],
         keys: BTreeMap::new(),
     };
+    let prefix_lower = prefix.to_ascii_lowercase();
+    let mut lower = String::new();
     for claim in set.exposed() {
+        lower.clear();
+        lower.push_str(&prefix_lower);
+        lower.push(':');
+        lower.extend(claim.chars().map(|c| c.to_ascii_lowercase()));
+        if !wanted(&lower) {
+            continue;
+        }
         if let Some(v) = input.claims.get(*claim).and_then(|v| claim_value(claim, v)) {
             let mut name = String::with_capacity(prefix.len() + 1 + claim.len());
             name.push_str(prefix);
@@ -157,16 +179,22 @@ pub fn build(input: &RequestInput<'_>) -> Request {
             req.actions.push(SET_SOURCE_IDENTITY);
         }
     }
-    req.insert(
-        "aws:CurrentTime",
-        ContextValue::Single(current_time(input.now)),
-    );
-    req.insert(
-        "aws:EpochTime",
-        ContextValue::Single(timestamp::seconds(input.now).to_string()),
-    );
-    req.insert("aws:SecureTransport", ContextValue::Single("true".into()));
-    if let Some(ip) = input.source_ip {
+    if wanted("aws:currenttime") {
+        req.insert(
+            "aws:CurrentTime",
+            ContextValue::Single(current_time(input.now)),
+        );
+    }
+    if wanted("aws:epochtime") {
+        req.insert(
+            "aws:EpochTime",
+            ContextValue::Single(timestamp::seconds(input.now).to_string()),
+        );
+    }
+    if wanted("aws:securetransport") {
+        req.insert("aws:SecureTransport", ContextValue::Single("true".into()));
+    }
+    if let Some(ip) = input.source_ip.filter(|_| wanted("aws:sourceip")) {
         req.insert("aws:SourceIp", ContextValue::Single(ip.to_string()));
     }
     for (k, v) in input.extra {
