@@ -22,6 +22,11 @@ pub(super) fn forms(base: &[Form], template: &[String]) -> Option<Vec<Form>> {
 fn form(base: &Form, template: &[String]) -> Option<Form> {
     let mut f = base.clone();
     f.name = format!("{}-custom-{}", base.name, template.join("-"));
+    f.words = format!(
+        "{} under the subject template `{}`",
+        base.words,
+        template.join("`, `")
+    );
     let mut sub: Vec<TPart> = Vec::new();
     for (i, key) in template.iter().enumerate() {
         if key.is_empty() || key.contains(':') {
