@@ -387,3 +387,7 @@ fn who(w: &model::Witness, fresh: &[Role]) -> String {
         format!("a `{}` token from {}", w.form, changed.join(", "))
     }
 }
+
+#[cfg(test)]
+#[path = "admitted_tests.rs"]
+mod tests;

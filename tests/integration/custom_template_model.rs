@@ -170,3 +170,27 @@ fn who_and_diff_see_a_templated_policy() {
     assert!(diff.stdout.contains("HEAD also admits"), "{}", diff.stdout);
     assert!(diff.stdout.contains("subject template"), "{}", diff.stdout);
 }
+
+/// The same for templates the model refuses (the owner twice: `repository_owner` and
+/// `repository`), which the witness search answers from the templates read off the value.
+#[test]
+fn many_refused_templates_do_not_change_the_last_policys_findings() {
+    let like = |i: usize| {
+        let sub = format!("repo_property_q{i}:x:repository_owner:acme:repository:acme/*");
+        let text = policy(&sub).replace(
+            &format!(r#", "{GH}:sub""#),
+            &format!(r#"}}, "StringLike": {{"{GH}:sub""#),
+        );
+        rolecall::policy::parse(&text).unwrap()
+    };
+    let config = Config::default();
+    let last = 300;
+    for i in 0..last {
+        lint::lint(&like(i), &config, "p.json");
+    }
+    let findings = lint::lint(&like(last), &config, "p.json");
+    assert!(
+        findings.iter().any(|f| f.rule == "tenant-wide-subject"),
+        "{findings:#?}"
+    );
+}
