@@ -5,7 +5,9 @@
 //! order, where `repo` renders as `repo:{owner}/{repo}` and `context` as the default subject's
 //! context (`ref:refs/heads/…`, `ref:refs/tags/…`, `environment:…`, `pull_request`)
 //! [https://docs.github.com/en/actions/reference/security/oidc]. A declared template becomes
-//! extra subject forms of the GitHub profile, so witnesses can be drawn from its grammar.
+//! extra subject forms of the GitHub profile, which the profile-reading rules and the witness
+//! search read. The breadth questions are asked of the identity model instead, which renders
+//! templates itself from owned key lists (`model::identity::github_custom`).
 //!
 //! Profiles are `&'static` (the built-in ones are constants, and the witness machinery keeps
 //! references to their forms and fields). A configuration is read once per run, so the few
