@@ -10,9 +10,9 @@
 //! owner is the `repository`'s owner; a CircleCI `sub` names its issuer's organization).
 //!
 //! The model covers every provider with a profile ([`covers`]): the hand-written identity
-//! models (GitHub with its default subject forms, Bitbucket, CircleCI) and those generated
-//! from a profile; every policy the model refuses keeps the witness search
-//! ([`super::witness`]). What a field identifies is its identity model's data
+//! models (GitHub with its default subject forms and custom templates, Bitbucket, CircleCI,
+//! for their own issuers and those config declares) and those generated from a profile;
+//! every policy the model refuses keeps the witness search ([`super::witness`]). What a field identifies is its identity model's data
 //! ([`model::identity::FieldSpec::role`]), and a change request is its form's.
 
 use std::collections::HashMap;
@@ -91,39 +91,55 @@ pub(crate) enum Answer {
 }
 
 /// Does the model answer the breadth questions for this provider? For every provider with a
-/// profile whose identity model is exact (see [`model::identity`]), GitHub only under its
-/// default subject forms (custom templates are not modelled).
+/// profile whose identity model is exact (see [`model::identity`]), an instance config
+/// declares included (a GitHub Enterprise Server's own issuer follows the GitHub model), and
+/// GitHub under every custom subject template the model renders, declared or read off the
+/// statement's `sub` values ([`model::identity::renders_template`]).
 pub(crate) fn covers(view: &StatementView<'_>, p: &ProviderView<'_>) -> bool {
     let Some(profile) = p.profile else {
         return false;
     };
-    // The model's profile is the lint's: a generated model is built from the lint's profile
-    // (an instance declared in config included: see [`declared`]); a hand-written one holds
-    // for the issuers its profile names.
-    let builtin = crate::providers::Profile::for_prefix(p.prefix).map(|m| m.id);
-    if !model::identity::generated(profile) && builtin != Some(profile.id) {
-        return false;
-    }
-    match p.claims {
-        ClaimSet::GitHub => !view
+    if profile.grammar.custom_templates {
+        let inferred = view
             .on_claim(p, "sub")
             .flat_map(|c| &c.values)
-            .any(|v| !github_templates_of(&v.raw).is_empty()),
-        ClaimSet::Bitbucket | ClaimSet::CircleCi => true,
+            .flat_map(|v| github_templates_of(&v.raw));
+        let renders = p
+            .templates
+            .iter()
+            .cloned()
+            .chain(inferred)
+            .all(|t| model::identity::renders_template(&t));
+        if !renders {
+            return false;
+        }
+    }
+    match p.claims {
+        ClaimSet::GitHub | ClaimSet::Bitbucket | ClaimSet::CircleCi => true,
         // A profile without subject forms models `sub` as one free field: no tenant, project
         // or ref to ask about.
         _ => !profile.subject.is_empty(),
     }
 }
 
-/// The issuers config declares instances of a provider with a generated identity model (a
-/// self-managed GitLab), for [`Options::declared`]. A config declares few, so all of them.
+/// The issuers config declares instances of, with their kind, for [`Options::declared`]: a
+/// generated kind's model is built from the declared profile, a hand-written kind's model
+/// takes the declared issuer. A config declares few, so all of them.
 pub(crate) fn declared(ctx: &LintContext<'_>) -> Vec<(String, &'static crate::providers::Profile)> {
     ctx.config
         .instances
         .iter()
-        .filter(|i| model::identity::generated(i.kind))
         .map(|i| (i.issuer.clone(), i.kind))
+        .collect()
+}
+
+/// The custom subject templates config declares, per issuer, for [`Options::templates`].
+pub(crate) fn declared_templates(ctx: &LintContext<'_>) -> Vec<(String, Vec<Vec<String>>)> {
+    ctx.config
+        .instances
+        .iter()
+        .filter(|i| !i.templates.is_empty())
+        .map(|i| (i.issuer.clone(), i.templates.clone()))
         .collect()
 }
 
@@ -134,14 +150,21 @@ static ANSWERS: LazyLock<Memo<Arc<Answer>>> = LazyLock::new(|| Memo::new(4096));
 /// The model's answer for statement `s` of `ctx` (with the policy's Deny statements).
 pub(crate) fn answer(ctx: &LintContext<'_>, s: usize) -> Option<Arc<Answer>> {
     let own = ctx.own_and_denies(s)?;
-    let declared = declared(ctx);
+    let opts = Options {
+        declared: declared(ctx),
+        templates: declared_templates(ctx),
+        ..Options::default()
+    };
     let mut key = unnamed(own).to_json().to_string();
-    // Declared instances change the identity model: part of the key (a declared kind is a
-    // profile leaked once per config, so its address names it).
-    for (issuer, kind) in &declared {
-        key.push_str(&format!("\u{0}{issuer}={:p}", *kind));
+    // Declared instances change the identity model: part of the key, by content (the
+    // templates a statement's `sub` values are written for are in its text already).
+    for (issuer, kind) in &opts.declared {
+        key.push_str(&format!("\u{0}{issuer}={}", kind.id));
     }
-    Some(ANSWERS.get_or(key, || Arc::new(decide(own, declared))))
+    for (issuer, templates) in &opts.templates {
+        key.push_str(&format!("\u{0}{issuer}:{templates:?}"));
+    }
+    Some(ANSWERS.get_or(key, || Arc::new(decide(own, &opts))))
 }
 
 /// The policy without Sids, which do not change what it admits.
@@ -153,14 +176,10 @@ fn unnamed(p: &Policy) -> Policy {
     out
 }
 
-fn decide(policy: &Policy, declared: Vec<(String, &'static crate::providers::Profile)>) -> Answer {
+fn decide(policy: &Policy, opts: &Options) -> Answer {
     let mut facts: HashMap<String, Facts> = HashMap::new();
     let text = policy.to_json().to_string();
-    let opts = Options {
-        declared,
-        ..Options::default()
-    };
-    let visited = model::admitted(policy, &opts, |sight| {
+    let visited = model::admitted(policy, opts, |sight| {
         let f = facts.entry(sight.principal.to_string()).or_default();
         observe(f, sight, &text);
     });
@@ -342,8 +361,33 @@ fn who(w: &model::Witness, fresh: &[Role]) -> String {
         })
         .collect();
     if changed.is_empty() {
-        format!("a `{}` token", w.form)
+        // A custom template's `sub` may show none of them (`repository_owner:acme`): say
+        // which the token carries.
+        let carried: Vec<String> = w
+            .fields
+            .iter()
+            .zip(&w.roles)
+            .filter(|(_, role)| {
+                role.is_some_and(|r| {
+                    fresh.contains(&r) && matches!(r, Role::Tenant | Role::Project)
+                })
+            })
+            .filter_map(|((name, v), _)| Some(format!("{name} `{}`", v.as_deref()?)))
+            .collect();
+        if carried.is_empty() {
+            format!("a `{}` token", w.form)
+        } else {
+            format!(
+                "a `{}` token of {} (its `sub` does not show it)",
+                w.form,
+                carried.join(", ")
+            )
+        }
     } else {
         format!("a `{}` token from {}", w.form, changed.join(", "))
     }
 }
+
+#[cfg(test)]
+#[path = "admitted_tests.rs"]
+mod tests;

@@ -36,6 +36,9 @@ pub struct Instance {
     pub kind: &'static Profile,
     /// The kind's own for an issuer it already knows; per tenant for a self-hosted one.
     pub tenancy: Tenancy,
+    /// The declared custom subject template (`include_claim_keys`), if any: the identity
+    /// model renders its forms.
+    pub templates: Vec<Vec<String>>,
 }
 
 /// The intended scope of the roles in matching paths: every identity the policy admits must

@@ -146,6 +146,7 @@ pub fn parse(text: &str, known_rule: impl Fn(&str) -> bool) -> Result<Config, Co
             issuer,
             kind,
             tenancy,
+            templates: p.include_claim_keys.into_iter().collect(),
         });
     }
     for entry in file.scope {

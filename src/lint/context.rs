@@ -51,6 +51,10 @@ pub struct ProviderView<'a> {
     pub tenancy: Option<Tenancy>,
     /// Which claims AWS exposes for it.
     pub claims: ClaimSet,
+    /// GitHub custom subject templates (`include_claim_keys`) its tokens may follow: the one
+    /// config declares for the issuer, then those the statement's `sub` values are written
+    /// for. Owned here: what one policy infers never depends on what was linted before.
+    pub templates: Vec<Vec<String>>,
     /// Set on the first witness search.
     space: OnceCell<Space>,
 }
@@ -164,6 +168,12 @@ impl<'a> ProviderView<'a> {
             profile: resolved.map(|(p, _)| p),
             tenancy: resolved.map(|(_, t)| t),
             claims: ClaimSet::of(prefix),
+            templates: config
+                .instances
+                .iter()
+                .filter(|i| i.issuer == prefix)
+                .flat_map(|i| i.templates.iter().cloned())
+                .collect(),
             space: OnceCell::new(),
         }
     }
@@ -187,7 +197,12 @@ impl<'a> ProviderView<'a> {
             .flat_map(|v| github_templates_of(&v.raw))
             .collect();
         if !templates.is_empty() {
-            self.profile = Some(with_inferred_templates(profile, templates));
+            self.profile = Some(with_inferred_templates(profile, templates.clone()));
+        }
+        for t in templates {
+            if !self.templates.contains(&t) {
+                self.templates.push(t);
+            }
         }
         self
     }

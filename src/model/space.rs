@@ -38,6 +38,10 @@ pub struct Options {
     /// and the profile whose generated identity model its tokens follow
     /// ([`identity::for_prefix_as`]).
     pub declared: Vec<(String, &'static crate::providers::Profile)>,
+    /// GitHub custom subject templates config declares, per key prefix
+    /// (`include_claim_keys`); those the policies' `sub` values are written for are added
+    /// ([`identity::templates_in`]).
+    pub templates: Vec<(String, Vec<Vec<String>>)>,
 }
 
 /// The caps by default: 20,000 states per field and 200,000 requests, which keeps the worst
@@ -52,6 +56,7 @@ impl Default for Options {
             now: 1_767_225_600_000_000_000,
             distinguish: Vec::new(),
             declared: Vec::new(),
+            templates: Vec::new(),
         }
     }
 }
@@ -167,7 +172,13 @@ impl Space {
             .map(|p| {
                 let prefix = key_prefix(p);
                 let declared = opts.declared.iter().find(|(d, _)| d == prefix);
-                identity::for_prefix_as(prefix, declared.map(|(_, kind)| *kind))
+                let own: &[Vec<String>] = opts
+                    .templates
+                    .iter()
+                    .find(|(d, _)| d == prefix)
+                    .map_or(&[], |(_, t)| t.as_slice());
+                let templates = identity::templates_in(policies, prefix, own);
+                identity::for_prefix_with(prefix, declared.map(|(_, kind)| *kind), &templates)
             })
             .collect();
         Ok(Space {

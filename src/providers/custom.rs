@@ -5,7 +5,9 @@
 //! order, where `repo` renders as `repo:{owner}/{repo}` and `context` as the default subject's
 //! context (`ref:refs/heads/…`, `ref:refs/tags/…`, `environment:…`, `pull_request`)
 //! [https://docs.github.com/en/actions/reference/security/oidc]. A declared template becomes
-//! extra subject forms of the GitHub profile, so witnesses can be drawn from its grammar.
+//! extra subject forms of the GitHub profile, which the profile-reading rules and the witness
+//! search read. The breadth questions are asked of the identity model instead, which renders
+//! templates itself from owned key lists (`model::identity::github_custom`).
 //!
 //! Profiles are `&'static` (the built-in ones are constants, and the witness machinery keeps
 //! references to their forms and fields). A configuration is read once per run, so the few
@@ -267,9 +269,10 @@ pub fn github_templates_of(value: &str) -> Vec<Vec<String>> {
 }
 
 /// `base` with the forms of `templates`, built once per distinct list and kept for the run (see
-/// the module docs on why profiles are leaked). Past a small number of distinct lists (only an
-/// adversarial input has that many), templates are no longer added: breadth findings may then
-/// miss them, but nothing wrong is reported.
+/// the module docs on why profiles are leaked). Only the witness search reads these forms now
+/// (the identity model renders templates itself, from owned lists); it answers for templates
+/// the model refuses. Every distinct list is kept, with no cap: a capped cache once dropped
+/// templates past its cap, so a policy's findings depended on what was linted before it.
 pub fn with_inferred_templates(
     base: &'static Profile,
     mut templates: Vec<Vec<String>>,
@@ -277,7 +280,6 @@ pub fn with_inferred_templates(
     use std::sync::Mutex;
     type Cache = Vec<((&'static str, Vec<Vec<String>>), &'static Profile)>;
     static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
-    const MAX_CACHED: usize = 256;
     templates.sort();
     templates.dedup();
     if templates.is_empty() {
@@ -289,9 +291,6 @@ pub fn with_inferred_templates(
     };
     if let Some((_, p)) = cache.iter().find(|(k, _)| *k == key) {
         return p;
-    }
-    if cache.len() >= MAX_CACHED {
-        return base;
     }
     // Applied last to first, so the forms come out in sorted order: a template before the same
     // template with more claims (the witness search spends its budget on forms in order).

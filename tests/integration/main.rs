@@ -26,6 +26,8 @@ mod completions;
 mod corpus;
 /// GitHub custom subject templates declared in `rolecall.toml`.
 mod custom_template;
+/// Custom subject templates on the exact model: `who`, `diff`, breadth, coherent witnesses.
+mod custom_template_model;
 /// Diagnostic codes, `--context` validation, and the exit codes the README states.
 mod diagnostics;
 /// `rolecall diff`: exit codes, formats, and `diff --git` over every source format.

@@ -86,6 +86,7 @@ fn config() -> Config {
         issuer: issuer.into(),
         kind: rolecall::providers::Profile::by_id(kind).unwrap(),
         tenancy: Tenancy::PerTenant { unit: "instance" },
+        templates: Vec::new(),
     };
     Config {
         instances: vec![

@@ -2,8 +2,8 @@
 //! the repository and its id, the ref (or pull request, or environment), and the job's
 //! audience, actor, workflow and reusable workflow; `sub` renders them in the default
 //! `repo:{owner}/{repo}:{context}` form or the immutable
-//! `repo:{owner}@{owner_id}/{repo}@{repo_id}:{context}` form. Custom subject templates
-//! (`rolecall.toml`) are not modelled here.
+//! `repo:{owner}@{owner_id}/{repo}@{repo_id}:{context}` form, or a custom subject template's
+//! (see [`super::github_custom`]).
 
 use super::{CharClass, Domain, FieldSpec, Form, FormBuilder};
 use crate::providers::Role;
@@ -213,7 +213,31 @@ fn job(b: FormBuilder, git_ref: &str) -> FormBuilder {
     )
 }
 
-pub(super) fn forms(iss: &str) -> Vec<Form> {
+/// The default forms, then those of each custom template the model can render (the lint
+/// refuses the others: [`super::renders_template`]).
+pub(super) fn forms(iss: &str, templates: &[Vec<String>]) -> Vec<Form> {
+    let mut out = default_forms(iss);
+    let mutable: Vec<Form> = out
+        .iter()
+        .filter(|f| !f.name.ends_with("-immutable"))
+        .cloned()
+        .collect();
+    for t in templates {
+        out.extend(super::github_custom::forms(&mutable, t).unwrap_or_default());
+    }
+    out
+}
+
+/// Does every default form render under `template`?
+pub(super) fn renders(template: &[String]) -> bool {
+    let mutable: Vec<Form> = default_forms("https://token.actions.githubusercontent.com")
+        .into_iter()
+        .filter(|f| !f.name.ends_with("-immutable"))
+        .collect();
+    super::github_custom::forms(&mutable, template).is_some()
+}
+
+fn default_forms(iss: &str) -> Vec<Form> {
     let mut out = Vec::new();
     for immutable in [false, true] {
         for ctx in contexts() {

@@ -12,6 +12,7 @@ mod circleci;
 mod domain;
 mod generic;
 mod github;
+mod github_custom;
 
 pub use domain::{CharClass, Domain, DomainState};
 
@@ -268,16 +269,36 @@ pub fn for_prefix(prefix: &str) -> IdentityModel {
 /// The identity model for a caller's key prefix, its tokens those of `declared` when config
 /// declares the issuer an instance of a provider (a self-managed GitLab) whose model is
 /// generated from its profile ([`generated`]); a hand-written model keeps its own issuers.
-pub fn for_prefix_as(prefix: &str, declared: Option<&'static Profile>) -> IdentityModel {
+pub fn for_prefix_as(prefix: &str, declared: Option<&Profile>) -> IdentityModel {
+    for_prefix_with(prefix, declared, &[])
+}
+
+/// [`for_prefix_as`], GitHub's tokens also under each custom subject template of
+/// `templates` (`include_claim_keys`, declared or read off the policy's `sub` values). A
+/// declared instance of a hand-written kind (a GitHub Enterprise Server's own issuer) follows
+/// that kind's model with its own issuer.
+pub fn for_prefix_with(
+    prefix: &str,
+    declared: Option<&Profile>,
+    templates: &[Vec<String>],
+) -> IdentityModel {
     let claim_set = ClaimSet::of(prefix);
     let iss = format!("https://{prefix}");
-    let declared = declared.filter(|k| generated(k));
     let profile = declared.or_else(|| Profile::for_prefix(prefix));
-    let forms = match (claim_set, declared) {
-        (_, Some(kind)) => generic::forms(&iss, Some(kind)),
-        (ClaimSet::GitHub, None) => github::forms(&iss),
-        (ClaimSet::Bitbucket, None) => bitbucket::forms(&iss),
-        (ClaimSet::CircleCi, None) => circleci::forms(&iss, prefix),
+    let kind = match declared {
+        Some(k) if generated(k) => None,
+        Some(k) => Some(k.id),
+        None => match claim_set {
+            ClaimSet::GitHub => Some("github"),
+            ClaimSet::Bitbucket => Some("bitbucket"),
+            ClaimSet::CircleCi => Some("circleci"),
+            _ => None,
+        },
+    };
+    let forms = match kind {
+        Some("github") => github::forms(&iss, templates),
+        Some("bitbucket") => bitbucket::forms(&iss),
+        Some("circleci") => circleci::forms(&iss, prefix),
         _ => generic::forms(&iss, profile),
     };
     let provider =
@@ -291,6 +312,38 @@ pub fn for_prefix_as(prefix: &str, declared: Option<&'static Profile>) -> Identi
         claim_set,
         forms,
     }
+}
+
+/// Can the GitHub model render tokens under this custom subject template (every key's
+/// fields read once, in one order)?
+pub fn renders_template(template: &[String]) -> bool {
+    github::renders(template)
+}
+
+/// The custom subject templates the `<prefix>:sub` values of `policies` are written for
+/// ([`crate::providers::github_templates_of`]) that the model renders, with `declared` ones
+/// first, each once. Extra forms only add tokens GitHub can issue, so reading them off every
+/// statement (Deny ones too) is sound.
+pub fn templates_in(
+    policies: &[&crate::policy::Policy],
+    prefix: &str,
+    declared: &[Vec<String>],
+) -> Vec<Vec<String>> {
+    let key = format!("{}:sub", prefix.to_ascii_lowercase());
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let inferred = policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| &s.conditions)
+        .filter(|c| c.key_lower == key)
+        .flat_map(|c| &c.values)
+        .flat_map(|v| crate::providers::github_templates_of(&v.raw));
+    for t in declared.iter().cloned().chain(inferred) {
+        if !out.contains(&t) && renders_template(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// Is this profile's identity model generated from the profile, not hand-written? The
