@@ -11,8 +11,8 @@
 //!
 //! The model covers every provider with a profile ([`covers`]): the hand-written identity
 //! models (GitHub with its default subject forms, Bitbucket, CircleCI) and those generated
-//! from a profile; every policy the model refuses keeps the witness search
-//! ([`super::witness`]). What a field identifies is its identity model's data
+//! from a profile; a policy the model refuses is undecided, never guessed
+//! ([`super::model_token::Refusal`]). What a field identifies is its identity model's data
 //! ([`model::identity::FieldSpec::role`]), and a change request is its form's.
 
 use std::collections::HashMap;
@@ -86,8 +86,8 @@ impl Best {
 #[derive(Debug)]
 pub(crate) enum Answer {
     Decided(HashMap<String, Facts>),
-    /// Unsupported or too complex: the witness search answers instead.
-    Refused,
+    /// Unsupported or too complex: the statement is undecided (undecided-breadth).
+    Refused(model::ModelError),
 }
 
 /// Does the model answer the breadth questions for this provider? For every provider with a
@@ -166,7 +166,7 @@ fn decide(policy: &Policy, declared: Vec<(String, &'static crate::providers::Pro
     });
     match visited {
         Ok(_) => Answer::Decided(facts),
-        Err(_) => Answer::Refused,
+        Err(e) => Answer::Refused(e),
     }
 }
 
@@ -323,7 +323,7 @@ const LOOKALIKE: &str = "-lookalike";
 
 /// "a `branch` token from repo `rolecall-other-repo`": the form and the fresh fields the
 /// `sub` shows.
-fn who(w: &model::Witness, fresh: &[Role]) -> String {
+pub(crate) fn who(w: &model::Witness, fresh: &[Role]) -> String {
     let sub = w.claims.get("sub").and_then(Value::as_str).unwrap_or("");
     let changed: Vec<String> = w
         .fields

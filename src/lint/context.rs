@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use super::breadth::Breadth;
 use super::config::Config;
-use super::witness::Space;
 
 /// One rule run's view of a policy.
 pub struct LintContext<'a> {
@@ -51,8 +50,6 @@ pub struct ProviderView<'a> {
     pub tenancy: Option<Tenancy>,
     /// Which claims AWS exposes for it.
     pub claims: ClaimSet,
-    /// Set on the first witness search.
-    space: OnceCell<Space>,
 }
 
 impl<'a> LintContext<'a> {
@@ -164,7 +161,6 @@ impl<'a> ProviderView<'a> {
             profile: resolved.map(|(p, _)| p),
             tenancy: resolved.map(|(_, t)| t),
             claims: ClaimSet::of(prefix),
-            space: OnceCell::new(),
         }
     }
 
@@ -190,11 +186,6 @@ impl<'a> ProviderView<'a> {
             self.profile = Some(with_inferred_templates(profile, templates));
         }
         self
-    }
-
-    /// What every witness search for this statement and provider shares (computed once).
-    pub(crate) fn space(&self, view: &StatementView<'_>) -> &Space {
-        self.space.get_or_init(|| Space::new(view, self))
     }
 
     /// One issuer for every customer of the platform.

@@ -8,11 +8,11 @@ pub mod config_file;
 mod context;
 mod finding;
 pub mod fix;
+mod model_token;
 mod registry;
 mod rules;
 mod run;
 mod shape;
-pub mod witness;
 pub mod witness_dir;
 
 pub use breadth::Breadth;

@@ -41,51 +41,36 @@ fn lint(policy: &str, config: &str) -> Run {
     )
 }
 
+/// The statement's `undecided-breadth` finding, whose reason is `says`.
+fn undecided(r: &Run, says: &str) {
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let found =
+        doc["findings"].as_array().unwrap().iter().any(|f| {
+            f["rule"] == "undecided-breadth" && f["message"].as_str().unwrap().contains(says)
+        });
+    assert!(found, "an undecided-breadth finding: {doc:#}");
+}
+
+// Custom subject templates are not in the exact model yet: the breadth rules do not guess
+// (they answered from a witness search before), so these statements are undecided, declared
+// or inferred, until the templates are modelled.
 #[test]
-fn a_declared_template_gives_a_witness_check_admits() {
-    let (dir, policy, toml) = setup(
+fn a_declared_template_is_undecided_until_modelled() {
+    let (_dir, policy, toml) = setup(
         "[[provider]]\nkind = \"github\"\nissuer = \"token.actions.githubusercontent.com\"\n\
          include_claim_keys = [\"repository_owner\", \"repository\", \"ref\"]\n",
     );
     let r = lint(&policy, &toml);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
-    let finding = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "tenant-wide-subject")
-        .unwrap_or_else(|| panic!("a tenant-wide finding: {doc:#}"));
-    let claims = &finding["witness"]["claims"];
-    let sub = claims["sub"].as_str().unwrap();
-    assert!(
-        sub.starts_with("repository_owner:acme:repository:acme/")
-            && sub.ends_with(":ref:refs/heads/main"),
-        "{sub}"
-    );
-    assert_ne!(
-        sub,
-        "repository_owner:acme:repository:acme/app:ref:refs/heads/main"
-    );
-    // The witness is a token the policy admits: `check` says Allow.
-    let witness = dir.path().join("witness.json");
-    std::fs::write(&witness, claims.to_string()).unwrap();
-    let check = common::rolecall(
-        &["check", &policy, "--claims", witness.to_str().unwrap()],
-        None,
-    );
-    assert_eq!(check.code, 0, "{}\n{}", check.stdout, check.stderr);
-    // Undeclared, the template is read off the policy's own value: the same finding.
+    undecided(&r, "GitHub custom subject templates are not modelled yet");
     let (_d, policy, toml) = setup("");
     let r = lint(&policy, &toml);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stdout.contains("tenant-wide-subject"), "{}", r.stdout);
+    undecided(&r, "GitHub custom subject templates are not modelled yet");
 }
 
 #[test]
-fn a_template_led_by_a_claim_anyone_chooses_admits_other_owners() {
-    // `workflow` is free text any repository sets; with a wildcard after it, any owner's
-    // template `workflow`, `repo` matches.
+fn a_template_led_by_a_claim_anyone_chooses_is_undecided_until_modelled() {
     let (_dir, policy, toml) = setup("");
     std::fs::write(
         &policy,
@@ -96,19 +81,8 @@ fn a_template_led_by_a_claim_anyone_chooses_admits_other_owners() {
     )
     .unwrap();
     let r = lint(&policy, &toml);
-    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
-    let finding = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "cross-tenant-subject")
-        .unwrap_or_else(|| panic!("a cross-tenant finding: {doc:#}"));
-    let sub = finding["witness"]["claims"]["sub"].as_str().unwrap();
-    assert!(
-        sub.starts_with("workflow:Deploy") && sub.contains(":repo:"),
-        "{sub}"
-    );
-    assert!(!sub.contains("repo:acme/"), "{sub}");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    undecided(&r, "GitHub custom subject templates are not modelled yet");
 }
 
 #[test]

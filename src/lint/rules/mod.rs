@@ -25,6 +25,7 @@ pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
 pub mod unassumable_role;
+pub mod undecided_breadth;
 pub mod undeclared_issuer;
 pub mod unexposed_claim_condition;
 pub mod unguarded_service_principal;
@@ -101,9 +102,14 @@ pub(crate) fn self_tagging_witness(
     ];
     view.providers.iter().find_map(|p| {
         tokens.iter().find_map(|(claim, value, who)| {
-            super::witness::with_claims(ctx, view, p, who, |claims| {
+            // The model's session variants carry these claims: a provider issues such tokens.
+            let set = |claims: &mut serde_json::Map<String, serde_json::Value>| {
                 claims.insert((*claim).to_string(), value.clone());
-            })
+            };
+            let q = crate::lint::model_token::Query::any(who).edit(&set);
+            crate::lint::model_token::token_where(ctx, view, p, &q)
+                .ok()
+                .flatten()
         })
     })
 }
