@@ -130,4 +130,7 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod model_token_tests;
+#[cfg(test)]
 mod tests;
