@@ -2,6 +2,10 @@
 //! and shared by the breadth rules, most severe first: other tenants, then other projects of
 //! the tenant, then other refs of the project, then the same ref name as another kind of ref
 //! (a tag named like the branch). A policy is reported at its widest breach only.
+//!
+//! Every answer is the exact model's ([`super::admitted`]); a statement it cannot decide (a
+//! refusal, or a provider form it does not model yet) is [`Breadth::undecided`], reported once
+//! as undecided-breadth, and no breadth is guessed for it.
 
 use super::admitted::{self, Answer};
 use super::context::{restricts, ProviderView, StatementView};

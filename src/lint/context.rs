@@ -100,8 +100,8 @@ impl<'a> LintContext<'a> {
     }
 
     /// Statement `s` with every Deny statement of the policy: a request this allows, the whole
-    /// policy allows (an Allow statement matches and no Deny does), so a witness search can
-    /// confirm a candidate of statement `s` without evaluating every other Allow statement,
+    /// policy allows (an Allow statement matches and no Deny does), so the model is asked about
+    /// statement `s` and its witnesses confirmed without evaluating every other Allow statement,
     /// which kept linting a policy of many statements quadratic.
     pub fn own_and_denies(&self, s: usize) -> Option<&Policy> {
         let own = self.policy.statements.get(s)?;
