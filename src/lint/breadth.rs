@@ -153,6 +153,13 @@ fn ref_type_confusion(
         return None;
     }
     let patterns = sub_matchers(view, p);
+    // One exact value admits one `sub`, never a tag and a branch: no need to ask the model.
+    let open = patterns
+        .iter()
+        .any(|m| m.compiled.as_ref().is_none_or(|c| !c.is_exact()));
+    if !open {
+        return None;
+    }
     // The twin of the sight's form, and whether the sight is the branch.
     let twin_of = |sight: &Sight<'_>| {
         twins.iter().find_map(|&(t, b)| {
