@@ -184,3 +184,24 @@ fn an_outsider_through_a_wildcard_principal_replays() {
     coherent_github(w);
     replays(text, w);
 }
+
+#[test]
+fn an_undecided_self_tagging_witness_keeps_the_rule_severity() {
+    // Without an answer the finding is not downgraded to a note: that would be a guess.
+    let text = github(
+        "sts:*",
+        r#"{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/app:ref:refs/heads/main"},"NumericEquals":{"token.actions.githubusercontent.com:repository_id":"123"}}"#,
+    );
+    let findings = lint_text(&text);
+    let f = findings
+        .iter()
+        .find(|f| f.rule == "wildcard-action")
+        .unwrap();
+    assert_eq!(f.severity, rules::wildcard_action::RULE.severity, "{f:#?}");
+    assert!(f.witness.is_none());
+    assert!(
+        f.message.contains("could not be confirmed"),
+        "{}",
+        f.message
+    );
+}

@@ -88,10 +88,18 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                     claims.insert("aud".into(), OTHER_POOL.into());
                     claims.insert("sub".into(), OTHER_IDENTITY.into());
                 };
-                // Unconfirmed, the finding stays the structural warning.
-                let w = token_where(ctx, view, p, &Query::any(&who).edit(&other))
-                    .ok()
-                    .flatten();
+                // Unconfirmed, the finding stays the structural warning, and says so.
+                let w = match token_where(ctx, view, p, &Query::any(&who).edit(&other)) {
+                    Ok(w) => w,
+                    Err(why) => {
+                        finding.message = format!(
+                            "{}; {}",
+                            finding.message,
+                            crate::lint::model_token::unconfirmed(&why)
+                        );
+                        None
+                    }
+                };
                 if w.is_some() {
                     finding.severity = Severity::Error;
                     let what = if open.is_some() {
