@@ -70,13 +70,22 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 if negated && view.statement.effect == Effect::Allow && !reported_elsewhere(view, c)
                 {
                     let who = format!("a token the value `{}` was meant to exclude", v.raw);
-                    let w = view
-                        .providers
-                        .iter()
-                        .find_map(|p| demonstrate(ctx, view, p, c, pieces, &who));
+                    let mut refused = None;
+                    let w = view.providers.iter().find_map(|p| {
+                        demonstrate(ctx, view, p, c, pieces, &who)
+                            .map_err(|why| refused = Some(why))
+                            .ok()
+                            .flatten()
+                    });
                     if w.is_some() {
                         finding.severity = Severity::Error;
                         finding = finding.witness(w);
+                    } else if let Some(why) = refused {
+                        finding.message = format!(
+                            "{}; {}",
+                            finding.message,
+                            crate::lint::model_token::unconfirmed(&why)
+                        );
                     }
                 }
                 report.push(finding);
@@ -136,7 +145,7 @@ fn demonstrate(
     c: &Condition,
     pieces: &[Piece],
     who: &str,
-) -> Option<Witness> {
+) -> Result<Option<Witness>, crate::lint::model_token::Refusal> {
     let meant: Vec<Token> = pieces
         .iter()
         .map(|piece| match piece {
@@ -180,5 +189,8 @@ fn demonstrate(
         None => None,
     };
     // Otherwise any token the statement admits: the value excludes nobody.
-    shown.or_else(|| token_where(ctx, view, p, &any).ok().flatten())
+    match shown {
+        Some(w) => Ok(Some(w)),
+        None => token_where(ctx, view, p, &any),
+    }
 }
