@@ -11,8 +11,9 @@
 //!
 //! The model covers every provider with a profile ([`covers`]): the hand-written identity
 //! models (GitHub with its default subject forms and custom templates, Bitbucket, CircleCI,
-//! for their own issuers and those config declares) and those generated from a profile;
-//! every policy the model refuses keeps the witness search ([`super::witness`]). What a field identifies is its identity model's data
+//! for their own issuers and those config declares) and those generated from a profile; a
+//! policy the model refuses is undecided, never guessed ([`super::model_token::Refusal`]).
+//! What a field identifies is its identity model's data
 //! ([`model::identity::FieldSpec::role`]), and a change request is its form's.
 
 use std::collections::HashMap;
@@ -86,8 +87,8 @@ impl Best {
 #[derive(Debug)]
 pub(crate) enum Answer {
     Decided(HashMap<String, Facts>),
-    /// Unsupported or too complex: the witness search answers instead.
-    Refused,
+    /// Unsupported or too complex: the statement is undecided (undecided-breadth).
+    Refused(model::ModelError),
 }
 
 /// Does the model answer the breadth questions for this provider? For every provider with a
@@ -185,7 +186,7 @@ fn decide(policy: &Policy, opts: &Options) -> Answer {
     });
     match visited {
         Ok(_) => Answer::Decided(facts),
-        Err(_) => Answer::Refused,
+        Err(e) => Answer::Refused(e),
     }
 }
 
@@ -342,7 +343,7 @@ const LOOKALIKE: &str = "-lookalike";
 
 /// "a `branch` token from repo `rolecall-other-repo`": the form and the fresh fields the
 /// `sub` shows.
-fn who(w: &model::Witness, fresh: &[Role]) -> String {
+pub(crate) fn who(w: &model::Witness, fresh: &[Role]) -> String {
     let sub = w.claims.get("sub").and_then(Value::as_str).unwrap_or("");
     let changed: Vec<String> = w
         .fields

@@ -2,13 +2,19 @@
 //! and shared by the breadth rules, most severe first: other tenants, then other projects of
 //! the tenant, then other refs of the project, then the same ref name as another kind of ref
 //! (a tag named like the branch). A policy is reported at its widest breach only.
+//!
+//! Every answer is the exact model's ([`super::admitted`]); a statement it cannot decide (a
+//! refusal, or a provider form it does not model yet) is [`Breadth::undecided`], reported once
+//! as undecided-breadth, and no breadth is guessed for it.
 
 use super::admitted::{self, Answer};
 use super::context::{restricts, ProviderView, StatementView};
-use super::witness::{self, Candidate, Target};
+use super::model_token::{self, Refusal};
 use super::{LintContext, Witness};
+use crate::model::identity::Form;
+use crate::model::{self, Sight};
 use crate::policy::{StringPattern, Typed};
-use crate::providers::{Role, SubForm};
+use crate::providers::Role;
 
 /// The widest breach found, with its witness.
 #[derive(Debug, Clone, Default)]
@@ -23,8 +29,20 @@ pub struct Breadth {
     /// witness is the kind of ref the policy most likely does not mean.
     pub ref_type: Option<Witness>,
     /// Whether a pull request of a project the policy names is admitted, when the model
-    /// decided it (`None`: ask the witness search).
+    /// decided it.
     pub pull_requests: Option<bool>,
+    /// Why the model could not decide the statement's breadth (undecided-breadth).
+    pub(crate) undecided: Option<Refusal>,
+}
+
+impl Breadth {
+    /// Some breach was found (with its witness).
+    fn breached(&self) -> bool {
+        self.cross_tenant.is_some()
+            || self.tenant_wide.is_some()
+            || self.any_ref.is_some()
+            || self.ref_type.is_some()
+    }
 }
 
 /// Forms that differ only in the kind of ref, field for field: (tag form, branch form).
@@ -42,90 +60,27 @@ pub(crate) fn analyse(
     let Some(profile) = p.profile else {
         return out;
     };
-    if admitted::covers(view, p) {
-        if let Some(decided) = on_the_model(ctx, view, p, profile) {
-            return decided;
+    // No guessing where the model cannot answer: the statement is undecided. A template the
+    // model cannot render only leaves its tokens out (the model renders the others): a breach
+    // it finds without them is real, but "no breach" would not be an answer.
+    if let Err(why) = model_token::coverage(view, p) {
+        if !profile.subject.is_empty() {
+            if let Some(found) = on_the_model(ctx, view, p, profile).filter(Breadth::breached) {
+                return found;
+            }
         }
-    }
-    // Forms that name no caller at all (a custom template of only `job_workflow_ref`), and
-    // forms that name the tenant but no project (`repository_owner:acme`).
-    let has = |f: &crate::providers::SubForm, r: Role| f.fields().any(|x| x.role == r);
-    let forms_where = |want: &dyn Fn(&crate::providers::SubForm) -> bool| Target {
-        forms: profile
-            .subject
-            .iter()
-            .filter(|f| want(f))
-            .map(|f| f.name)
-            .collect(),
-        ..Target::default()
-    };
-    if p.is_shared() {
-        out.cross_tenant =
-            witness::subject(ctx, view, p, &Target::roles(&[Role::Tenant])).or_else(|| {
-                let caller_free = forms_where(&|f| !has(f, Role::Tenant) && !has(f, Role::Project));
-                witness::subject(ctx, view, p, &caller_free).map(|w| Witness {
-                    who: format!(
-                        "{}: this subject does not name the calling repository, so any \
-                         repository that can run it presents the same one",
-                        w.who
-                    ),
-                    ..w
-                })
-            });
-        if out.cross_tenant.is_some() {
-            return out;
-        }
-    }
-    let keep_tenant = |c: &Candidate| keeps(c, &[Role::Tenant]);
-    // A form with the tenant but no project stands for "every project of the tenant" only
-    // where projects exist: for Google the account ID alone is the whole identity.
-    let has_projects = profile.subject.iter().any(|f| has(f, Role::Project));
-    out.tenant_wide =
-        witness::subject_where(ctx, view, p, &Target::roles(&[Role::Project]), &keep_tenant)
-            .or_else(|| {
-                if !has_projects {
-                    return None;
-                }
-                let owner_only = forms_where(&|f| has(f, Role::Tenant) && !has(f, Role::Project));
-                witness::subject_where(ctx, view, p, &owner_only, &keep_tenant).map(|w| Witness {
-                    who: format!(
-                        "{}: this subject names only the owner, so every repository of the \
-                         owner presents it",
-                        w.who
-                    ),
-                    ..w
-                })
-            });
-    // A shared kind on a per-tenant issuer (GitLab self-managed, a GitHub enterprise's own
-    // issuer): the issuer is the tenant, so another group or owner on it is tenant-wide.
-    if out.tenant_wide.is_none() && !p.is_shared() && profile.is_shared() {
-        out.tenant_wide = witness::subject(ctx, view, p, &Target::roles(&[Role::Tenant]));
-    }
-    if out.tenant_wide.is_some() {
+        out.undecided = Some(why);
         return out;
     }
-    let has_refs = profile.subject.iter().any(|f| {
-        profile.is_change_request(f)
-            || f.fields()
-                .any(|x| matches!(x.role, Role::Ref | Role::Event))
-    });
-    if has_refs {
-        let target = Target {
-            roles: vec![Role::Ref, Role::Event],
-            forms: change_request_forms(profile),
-            ..Target::default()
-        };
-        let same_project = |c: &Candidate| keeps(c, &[Role::Tenant, Role::Project]);
-        out.any_ref = witness::subject_where(ctx, view, p, &target, &same_project);
+    // A profile without subject forms has no tenant, project or ref to ask about.
+    if !admitted::covers(view, p) {
+        return out;
     }
-    if out.any_ref.is_none() {
-        out.ref_type = ref_type_confusion(ctx, view, p, profile);
-    }
-    out
+    on_the_model(ctx, view, p, profile).unwrap_or(out)
 }
 
 /// The breadth read off the exact model, most severe first; `None` when the model refuses
-/// the policy (then the witness search answers, as before). Each question is one question of
+/// the statement (there is no statement to ask about). Each question is one question of
 /// the admitted set: an identity of a tenant no condition names (cross-tenant, or tenant-wide
 /// on a per-tenant issuer), of a project no condition names running its own code
 /// (tenant-wide), of a ref no condition names or a pull request of a named project (any-ref).
@@ -136,8 +91,14 @@ fn on_the_model(
     profile: &'static crate::providers::Profile,
 ) -> Option<Breadth> {
     let answer = admitted::answer(ctx, view.index)?;
-    let Answer::Decided(by_caller) = answer.as_ref() else {
-        return None;
+    let by_caller = match answer.as_ref() {
+        Answer::Decided(by_caller) => by_caller,
+        Answer::Refused(why) => {
+            return Some(Breadth {
+                undecided: Some(Refusal::Model(why.clone())),
+                ..Breadth::default()
+            })
+        }
     };
     let mut out = Breadth {
         pull_requests: Some(false),
@@ -185,15 +146,23 @@ fn on_the_model(
 /// A token of one kind of ref (tag, branch) whose twin of the other kind, with the same
 /// project and ref name, one and the same `sub` value also admits: the value leaves the ref
 /// type open. Branch witnesses for version-like names (`v1.2`, which the policy most likely
-/// means as a tag), tag witnesses otherwise (a tag named like the branch `main`).
+/// means as a tag), tag witnesses otherwise (a tag named like the branch `main`). The twin's
+/// `sub` is rendered by the identity model from the witness's own fields.
 fn ref_type_confusion(
     ctx: &LintContext<'_>,
     view: &StatementView<'_>,
     p: &ProviderView<'_>,
     profile: &'static crate::providers::Profile,
 ) -> Option<Witness> {
-    let form = |name: &str| profile.subject.iter().find(|f| f.name == name);
-    let twins: Vec<(&SubForm, &SubForm)> = REF_TYPE_TWINS
+    let declared = admitted::declared(ctx);
+    let kind = declared
+        .iter()
+        .find(|(d, _)| d.as_str() == p.prefix)
+        .map(|(_, k)| *k)
+        .filter(|k| k.id == profile.id);
+    let identity = model::identity::for_prefix_as(p.prefix, kind);
+    let form = |name: &str| identity.forms.iter().find(|f| f.name == name);
+    let twins: Vec<(&Form, &Form)> = REF_TYPE_TWINS
         .iter()
         .filter_map(|(tag, branch)| Some((form(tag)?, form(branch)?)))
         .collect();
@@ -201,49 +170,125 @@ fn ref_type_confusion(
         return None;
     }
     let patterns = sub_matchers(view, p);
-    // `witness_branch`: search branch forms (twins are tags), else tag forms.
-    let search = |witness_branch: bool| {
-        let pairs: Vec<(&SubForm, &SubForm)> = twins
-            .iter()
-            .map(|&(t, b)| if witness_branch { (b, t) } else { (t, b) })
-            .collect();
-        let target = Target {
-            forms: pairs.iter().map(|(f, _)| f.name).collect(),
-            ..Target::default()
-        };
-        let accept = |c: &Candidate| {
-            let Some((_, twin)) = pairs.iter().find(|(f, _)| f.name == c.form.name) else {
-                return false;
-            };
-            let name = c
-                .values
-                .iter()
-                .find(|(f, _, _)| f.role == Role::Ref)
-                .map_or("", |(_, v, _)| v.as_str());
-            let twin_sub = twin.render(|j, _| {
-                c.values
-                    .get(j)
-                    .map(|(_, v, _)| v.clone())
-                    .unwrap_or_default()
-            });
-            keeps(c, &[Role::Tenant, Role::Project, Role::Group, Role::Ref])
-                && looks_like_version(name) == witness_branch
-                && patterns
-                    .iter()
-                    .any(|m| m.accepts(&c.sub) == Some(true) && m.accepts(&twin_sub) == Some(true))
-        };
-        witness::subject_where(ctx, view, p, &target, &accept).map(|w| {
-            let sub = w.claims.get("sub").and_then(|v| v.as_str()).unwrap_or("");
-            let name = ref_name(sub);
-            let who = if witness_branch {
-                format!("a pipeline of a branch named `{name}`, like the tag the policy names")
+    // One exact value admits one `sub`, never a tag and a branch: no need to ask the model.
+    let open = patterns
+        .iter()
+        .any(|m| m.compiled.as_ref().is_none_or(|c| !c.is_exact()));
+    if !open {
+        return None;
+    }
+    // The twin of the sight's form, and whether the sight is the branch.
+    let twin_of = |sight: &Sight<'_>| {
+        twins.iter().find_map(|&(t, b)| {
+            if t.name == sight.form.name {
+                Some((b, false))
+            } else if b.name == sight.form.name {
+                Some((t, true))
             } else {
-                format!("a pipeline of a tag named `{name}`, like the branch the policy names")
-            };
-            Witness { who, ..w }
+                None
+            }
         })
     };
-    search(false).or_else(|| search(true))
+    // Who the caller is, and the ref, stay at values the policy names in the `sub`.
+    let pinned = |sight: &Sight<'_>| {
+        model_token::fields_of_claim(sight, "sub").iter().all(|&i| {
+            let role = sight.form.fields.get(i).and_then(|f| f.role);
+            !matches!(
+                role,
+                Some(Role::Tenant | Role::Project | Role::Group | Role::Ref)
+            ) || !sight.fresh(i)
+        })
+    };
+    let confused = |sight: &Sight<'_>, w: &model::Witness| {
+        let Some((twin, witness_branch)) = twin_of(sight) else {
+            return false;
+        };
+        // The twin's `sub` takes the witness's `sub` fields, position for position.
+        let own_fields = sub_fields(sight.form);
+        let mut values: Vec<Option<&str>> = vec![None; twin.fields.len()];
+        for (&mine, &theirs) in own_fields.iter().zip(&sub_fields(twin)) {
+            if let Some(slot) = values.get_mut(theirs) {
+                *slot = w.fields.get(mine).and_then(|(_, v)| v.as_deref());
+            }
+        }
+        let name = own_fields
+            .iter()
+            .find(|&&i| w.roles.get(i).copied().flatten() == Some(Role::Ref))
+            .and_then(|&i| w.fields.get(i))
+            .and_then(|(_, v)| v.as_deref())
+            .unwrap_or("");
+        let sub = |claims: &serde_json::Map<String, serde_json::Value>| {
+            claims
+                .get("sub")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        let (Some(own), Some(other)) = (sub(&w.claims), sub(&twin.render(&values))) else {
+            return false;
+        };
+        looks_like_version(name) == witness_branch
+            && patterns
+                .iter()
+                .any(|m| m.accepts(&own) == Some(true) && m.accepts(&other) == Some(true))
+    };
+    // The first of each kind: a tag witness, else a branch one.
+    let mut found: [Option<model::Witness>; 2] = [None, None];
+    let own = ctx.own_and_denies(view.index)?;
+    let opts = model_token::options(ctx);
+    let visited = model::admitted(own, &opts, |sight| {
+        if sight.principal != p.principal || !pinned(sight) {
+            return;
+        }
+        let Some((_, witness_branch)) = twin_of(sight) else {
+            return;
+        };
+        let slot = usize::from(witness_branch);
+        if found.get(slot).is_some_and(Option::is_some) {
+            return;
+        }
+        let w = sight.witness(&[]);
+        if w.now == opts.now && confused(sight, &w) {
+            if let Some(s) = found.get_mut(slot) {
+                *s = Some(w);
+            }
+            if !witness_branch {
+                sight.stop();
+            }
+        }
+    });
+    visited.ok()?;
+    let [tag, branch] = found;
+    let (w, witness_branch) = match (tag, branch) {
+        (Some(w), _) => (w, false),
+        (None, Some(w)) => (w, true),
+        (None, None) => return None,
+    };
+    let shown = admitted::lint_witness(ctx, view.index, p, &w, &[Role::Ref]);
+    let sub = shown
+        .claims
+        .get("sub")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let name = ref_name(sub);
+    let who = if witness_branch {
+        format!("a pipeline of a branch named `{name}`, like the tag the policy names")
+    } else {
+        format!("a pipeline of a tag named `{name}`, like the branch the policy names")
+    };
+    Some(Witness { who, ..shown })
+}
+
+/// The fields a form's `sub` template names, in template order.
+fn sub_fields(form: &Form) -> Vec<usize> {
+    form.claims
+        .iter()
+        .filter(|c| c.claim == "sub")
+        .flat_map(|c| &c.parts)
+        .filter_map(|part| match part {
+            model::identity::TPart::Field(fi) => Some(*fi),
+            model::identity::TPart::Lit(_) => None,
+        })
+        .collect()
 }
 
 /// The statement's restricting `sub` values without variables (a value with a variable names
@@ -276,21 +321,4 @@ pub(crate) fn ref_name(sub: &str) -> &str {
 fn looks_like_version(name: &str) -> bool {
     let digits = name.strip_prefix(['v', 'V']).unwrap_or(name);
     digits.starts_with(|c: char| c.is_ascii_digit())
-}
-
-/// The profile's forms of change-request tokens, by name (what the search targets).
-pub(crate) fn change_request_forms(profile: &crate::providers::Profile) -> Vec<&'static str> {
-    profile
-        .subject
-        .iter()
-        .filter(|f| profile.is_change_request(f))
-        .map(|f| f.name)
-        .collect()
-}
-
-/// `true` when a candidate keeps every field of `roles` at a value the policy names.
-pub(crate) fn keeps(c: &Candidate, roles: &[Role]) -> bool {
-    c.values
-        .iter()
-        .all(|(f, _, origin)| !roles.contains(&f.role) || *origin == witness::Origin::Policy)
 }

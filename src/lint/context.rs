@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use super::breadth::Breadth;
 use super::config::Config;
-use super::witness::Space;
 
 /// One rule run's view of a policy.
 pub struct LintContext<'a> {
@@ -55,8 +54,6 @@ pub struct ProviderView<'a> {
     /// config declares for the issuer, then those the statement's `sub` values are written
     /// for. Owned here: what one policy infers never depends on what was linted before.
     pub templates: Vec<Vec<String>>,
-    /// Set on the first witness search.
-    space: OnceCell<Space>,
 }
 
 impl<'a> LintContext<'a> {
@@ -107,8 +104,8 @@ impl<'a> LintContext<'a> {
     }
 
     /// Statement `s` with every Deny statement of the policy: a request this allows, the whole
-    /// policy allows (an Allow statement matches and no Deny does), so a witness search can
-    /// confirm a candidate of statement `s` without evaluating every other Allow statement,
+    /// policy allows (an Allow statement matches and no Deny does), so the model is asked about
+    /// statement `s` and its witnesses confirmed without evaluating every other Allow statement,
     /// which kept linting a policy of many statements quadratic.
     pub fn own_and_denies(&self, s: usize) -> Option<&Policy> {
         let own = self.policy.statements.get(s)?;
@@ -174,7 +171,6 @@ impl<'a> ProviderView<'a> {
                 .filter(|i| i.issuer == prefix)
                 .flat_map(|i| i.templates.iter().cloned())
                 .collect(),
-            space: OnceCell::new(),
         }
     }
 
@@ -205,11 +201,6 @@ impl<'a> ProviderView<'a> {
             }
         }
         self
-    }
-
-    /// What every witness search for this statement and provider shares (computed once).
-    pub(crate) fn space(&self, view: &StatementView<'_>) -> &Space {
-        self.space.get_or_init(|| Space::new(view, self))
     }
 
     /// One issuer for every customer of the platform.

@@ -8,11 +8,11 @@ pub mod config_file;
 mod context;
 mod finding;
 pub mod fix;
+mod model_token;
 mod registry;
 mod rules;
 mod run;
 mod shape;
-pub mod witness;
 pub mod witness_dir;
 
 pub use breadth::Breadth;
@@ -129,5 +129,8 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|r| r.id == id)
 }
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod model_token_tests;
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,7 @@ pub const ALL: &[&Rule] = &[
     &rules::shared_ci_ip_allowlist::RULE,
     &rules::tenant_wide_subject::RULE,
     &rules::unassumable_role::RULE,
+    &rules::undecided_breadth::RULE,
     &rules::undeclared_issuer::RULE,
     &rules::unexposed_claim_condition::RULE,
     &rules::unguarded_service_principal::RULE,

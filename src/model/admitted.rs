@@ -15,6 +15,7 @@ pub struct Sight<'a> {
     pub form: &'a Form,
     point: &'a Point<'a>,
     witness: &'a dyn Fn(&[usize]) -> Witness,
+    stop: &'a dyn Fn(),
 }
 
 impl Sight<'_> {
@@ -27,6 +28,12 @@ impl Sight<'_> {
     /// A token of this class of requests, with the listed fields at their fresh values.
     pub fn witness(&self, fresh: &[usize]) -> Witness {
         (self.witness)(fresh)
+    }
+
+    /// End the visit: no further representative is searched or judged (a caller that needs
+    /// one token has it).
+    pub fn stop(&self) {
+        (self.stop)()
     }
 }
 
@@ -57,6 +64,7 @@ pub fn admitted(
             form,
             point,
             witness,
+            stop: &|| space.stop(),
         });
     })
 }

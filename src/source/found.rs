@@ -61,7 +61,7 @@ pub struct Found {
 /// default, `var.x` without a default, a registry module's output, ...).
 ///
 /// Its `text` is what stands in the tree: one fixed, non-empty literal with no `*`, `?` or
-/// `$`, so the evaluator and the witness search treat it as an opaque value that matches only
+/// `$`, so the evaluator and the model treat it as an opaque value that matches only
 /// itself. Build it with [`Placeholder::new`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholder {

@@ -45,8 +45,16 @@ fn lint(policy: &str, config: &str) -> Run {
 fn a_declared_template_gives_a_witness_check_admits() {
     let (dir, policy, toml) = setup(
         "[[provider]]\nkind = \"github\"\nissuer = \"token.actions.githubusercontent.com\"\n\
-         include_claim_keys = [\"repository_owner\", \"repository\", \"ref\"]\n",
+         include_claim_keys = [\"repository\", \"ref\"]\n",
     );
+    std::fs::write(
+        &policy,
+        POLICY.replace(
+            "repository_owner:acme:repository:acme/*:ref:refs/heads/main",
+            "repository:acme/*:ref:refs/heads/main",
+        ),
+    )
+    .unwrap();
     let r = lint(&policy, &toml);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let doc: Value = serde_json::from_str(&r.stdout).unwrap();
@@ -59,14 +67,11 @@ fn a_declared_template_gives_a_witness_check_admits() {
     let claims = &finding["witness"]["claims"];
     let sub = claims["sub"].as_str().unwrap();
     assert!(
-        sub.starts_with("repository_owner:acme:repository:acme/")
-            && sub.ends_with(":ref:refs/heads/main"),
+        sub.starts_with("repository:acme/") && sub.ends_with(":ref:refs/heads/main"),
         "{sub}"
     );
-    assert_ne!(
-        sub,
-        "repository_owner:acme:repository:acme/app:ref:refs/heads/main"
-    );
+    assert_ne!(sub, "repository:acme/app:ref:refs/heads/main");
+
     // The witness is a token the policy admits: `check` says Allow.
     let witness = dir.path().join("witness.json");
     std::fs::write(&witness, claims.to_string()).unwrap();
@@ -77,9 +82,39 @@ fn a_declared_template_gives_a_witness_check_admits() {
     assert_eq!(check.code, 0, "{}\n{}", check.stdout, check.stderr);
     // Undeclared, the template is read off the policy's own value: the same finding.
     let (_d, policy, toml) = setup("");
+    std::fs::write(
+        &policy,
+        POLICY.replace(
+            "repository_owner:acme:repository:acme/*:ref:refs/heads/main",
+            "repository:acme/*:ref:refs/heads/main",
+        ),
+    )
+    .unwrap();
     let r = lint(&policy, &toml);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.contains("tenant-wide-subject"), "{}", r.stdout);
+}
+
+/// `repository_owner` with `repository` renders the owner twice in one `sub`, which the model's
+/// field search cannot read: the statement is undecided, and says why, instead of guessed.
+#[test]
+fn a_template_naming_the_owner_twice_is_undecided() {
+    let (_dir, policy, toml) = setup(
+        "[[provider]]\nkind = \"github\"\nissuer = \"token.actions.githubusercontent.com\"\n\
+         include_claim_keys = [\"repository_owner\", \"repository\", \"ref\"]\n",
+    );
+    let r = lint(&policy, &toml);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"undecided-breadth"), "{doc:#}");
+    assert!(!rules.contains(&"tenant-wide-subject"), "{doc:#}");
+    assert!(r.stdout.contains("names one field twice"), "{}", r.stdout);
 }
 
 #[test]

@@ -270,9 +270,10 @@ fn generated_files_are_never_edited() {
 }
 
 #[test]
-fn a_fix_the_model_cannot_decide_is_only_suggested() {
+fn a_policy_the_model_cannot_decide_is_left_as_it_is() {
     // A numeric operator on a token claim (`repository_id`) is outside the exact model: it
-    // refuses, so the fix stays a suggestion, and says why.
+    // refuses, so no breadth is guessed (and no fix offered for one); the statement is
+    // undecided, and says why.
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("role.json");
     let text = r#"{
@@ -294,15 +295,8 @@ fn a_fix_the_model_cannot_decide_is_only_suggested() {
     std::fs::write(&file, text).unwrap();
     let run = rolecall(&["lint", "--fix", s(&file)], None);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "applied");
-    assert!(
-        run.stdout.contains("suggested fix: end the owner"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("the model cannot prove"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("undecided-breadth"), "{}", run.stdout);
+    assert!(run.stdout.contains("NumericEquals"), "{}", run.stdout);
+    assert!(!run.stdout.contains("suggested fix"), "{}", run.stdout);
     assert_eq!(run.code, 1);
 }

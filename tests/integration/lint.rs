@@ -67,6 +67,9 @@ pub fn recheck_witnesses(text: &str, findings: &[Finding], label: &str) -> Vec<S
     };
     for f in findings {
         let Some(w) = &f.witness else { continue };
+        if let Some(why) = incoherent(&w.claims) {
+            failures.push(format!("{label}: {} witness is incoherent: {why}", f.rule));
+        }
         let now = rolecall::timestamp::parse("2026-06-01T00:00:00Z").unwrap();
         // Built from the witness's claims and IP only, the way a user runs
         // `rolecall check policy.json --claims witness.json --source-ip IP`.
@@ -94,6 +97,20 @@ pub fn recheck_witnesses(text: &str, findings: &[Finding], label: &str) -> Vec<S
         }
     }
     failures
+}
+
+/// Do a witness's claims disagree about who the caller is? A GitHub token's default `sub` names
+/// its `repository`, whose owner is `repository_owner`: the model renders all three from one
+/// identity, so no witness may mix two.
+fn incoherent(claims: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    let text = |k: &str| claims.get(k).and_then(|v| v.as_str());
+    let repo = text("sub")?.strip_prefix("repo:")?.split(':').next()?;
+    if let Some(r) = text("repository").filter(|r| *r != repo) {
+        return Some(format!("`sub` names `{repo}`, `repository` is `{r}`"));
+    }
+    let owner = text("repository_owner")?;
+    (!repo.starts_with(&format!("{owner}/")))
+        .then(|| format!("`sub` names `{repo}`, `repository_owner` is `{owner}`"))
 }
 
 #[test]

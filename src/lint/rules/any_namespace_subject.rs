@@ -3,9 +3,9 @@
 //! create a namespace, and a service account of that name in it, gets in.
 
 use super::{sub_value_loc, witness_sub, words};
-use crate::lint::breadth::keeps;
-use crate::lint::witness::{self, Candidate, Target};
+use crate::lint::model_token::{token_where, Query};
 use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::model::Sight;
 use crate::providers::Role;
 
 pub const RULE: Rule = Rule {
@@ -32,15 +32,33 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 continue;
             }
             // A wider breach is its own rule's finding.
-            if ctx
-                .breadth(s, i)
-                .is_some_and(|b| b.tenant_wide.is_some() || b.cross_tenant.is_some())
-            {
+            // An undecided statement is undecided-breadth's.
+            if ctx.breadth(s, i).is_some_and(|b| {
+                b.tenant_wide.is_some() || b.cross_tenant.is_some() || b.undecided.is_some()
+            }) {
                 continue;
             }
-            let same_project = |c: &Candidate| keeps(c, &[Role::Project]);
-            let target = Target::roles(&[Role::Group]);
-            let Some(w) = witness::subject_where(ctx, view, p, &target, &same_project) else {
+            // An identity of a named project in a group no condition names.
+            let other_group = |sight: &Sight<'_>| {
+                let of = |r: Role| -> Vec<usize> {
+                    sight
+                        .form
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| f.role == Some(r))
+                        .map(|(i, _)| i)
+                        .collect()
+                };
+                let groups = of(Role::Group);
+                let fresh = !groups.is_empty() && groups.iter().all(|&g| sight.fresh(g));
+                let named = of(Role::Project).iter().all(|&j| !sight.fresh(j));
+                (fresh && named).then_some(groups)
+            };
+            let q = Query::any("")
+                .pick(&other_group)
+                .described_by(&[Role::Group]);
+            let Ok(Some(w)) = token_where(ctx, view, p, &q) else {
                 continue;
             };
             let sub = witness_sub(&w).to_string();

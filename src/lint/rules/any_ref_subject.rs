@@ -2,12 +2,9 @@
 //! (including unreviewed ones) or pull request of the repository can assume the role.
 
 use super::{admitting_value, sub_value_loc, witness_sub, words};
-use crate::lint::breadth::keeps;
 use crate::lint::context::{ProviderView, StatementView};
 use crate::lint::shape;
-use crate::lint::witness::{self, Target};
 use crate::lint::{LintContext, Report, Rule, Severity};
-use crate::providers::Role;
 
 pub const RULE: Rule = Rule {
     id: "any-ref-subject",
@@ -93,31 +90,6 @@ fn admits_requests(ctx: &LintContext<'_>, view: &StatementView<'_>, p: &Provider
         .iter()
         .position(|q| std::ptr::eq(q, p))
         .and_then(|i| ctx.breadth(view.index, i));
-    if let Some(decided) = provider.and_then(|b| b.pull_requests) {
-        return decided;
-    }
-    // Only positive `aud` and `sub` conditions and no `Deny` anywhere: the `sub` value alone
-    // decides (no search).
-    let only_aud_and_sub = view.statement.conditions.iter().all(|c| {
-        crate::lint::restricts(c)
-            && crate::lint::claim_of(&c.key_lower, &p.prefix_lower)
-                .is_some_and(|claim| claim == "aud" || claim == "sub")
-    });
-    let no_deny = ctx
-        .policy
-        .statements
-        .iter()
-        .all(|s| s.effect != crate::policy::Effect::Deny);
-    if only_aud_and_sub && no_deny {
-        return true;
-    }
-    let Some(profile) = p.profile else {
-        return false;
-    };
-    let target = Target {
-        forms: crate::lint::breadth::change_request_forms(profile),
-        ..Target::default()
-    };
-    let same_project = |c: &witness::Candidate| keeps(c, &[Role::Tenant, Role::Project]);
-    witness::subject_where(ctx, view, p, &target, &same_project).is_some()
+    // Every any-ref witness is the model's, which decides this with it.
+    provider.and_then(|b| b.pull_requests).unwrap_or(false)
 }

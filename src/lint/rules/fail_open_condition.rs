@@ -3,17 +3,19 @@
 //! never exposes). Tokens without the claim pass.
 //!
 //! A claim the provider puts in every token (`Profile::always_carries`) cannot be absent, so
-//! a condition on it that AWS exposes is not reported. A claim some subjects imply
-//! (`Profile::implied_by_subject`: GitHub's `environment`) is only reported with a witness whose
-//! subject the provider could issue without it.
+//! a condition on it that AWS exposes is not reported. The witness is a token the model renders
+//! without the claim (an identity whose form lacks it, or whose optional field it is absent
+//! from), so its subject is one the provider issues without it (GitHub's `environment` only in
+//! environment jobs); where the model cannot answer, the finding stays without a witness.
 
 use serde_json::{Map, Value};
 
-use crate::lint::context::{claim_of, ProviderView, StatementView};
-use crate::lint::witness::{self, Target};
-use crate::lint::{LintContext, Report, Rule, Severity, Witness};
+use crate::lint::context::claim_of;
+use crate::lint::model_token::{token_where, unconfirmed, Query};
+use crate::lint::{LintContext, Report, Rule, Severity};
+use crate::model;
 use crate::policy::{Base, SetQualifier};
-use crate::providers::{Part, Profile, SubForm, REQUIRED_CLAIMS};
+use crate::providers::REQUIRED_CLAIMS;
 
 pub const RULE: Rule = Rule {
     id: "fail-open-condition",
@@ -56,14 +58,28 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 // The claim as the policy writes it (keys compare ignoring ASCII case).
                 let name = c.key.get(p.prefix_lower.len() + 1..).unwrap_or(&claim);
                 let who = format!("a token without `{name}`");
-                let w = if exposed {
-                    without_claim(ctx, view, p, &claim, &who)
-                } else {
-                    // AWS never sees the claim, present or not: any admitted token will do.
-                    witness::with_claims(ctx, view, p, &who, |claims| remove(claims, &claim))
+                // The key is absent when the claim and every claim that fills it are.
+                let sources: Vec<&str> = p
+                    .claims
+                    .filled_from(&claim)
+                    .map_or_else(|| vec![claim.as_str()], <[&str]>::to_vec);
+                let lacks = |w: &model::Witness| {
+                    !w.claims
+                        .keys()
+                        .any(|k| sources.iter().any(|s| k.eq_ignore_ascii_case(s)))
                 };
-                let Some(w) = w else {
-                    continue;
+                let drop = |claims: &mut Map<String, Value>| remove(claims, &claim);
+                let found = if exposed {
+                    token_where(ctx, view, p, &Query::any(&who).accept(&lacks))
+                } else {
+                    // AWS never sees the claim, present or not: any admitted token will do,
+                    // shown without it.
+                    token_where(ctx, view, p, &Query::any(&who).edit(&drop))
+                };
+                let (w, note) = match found {
+                    Ok(Some(w)) => (Some(w), String::new()),
+                    Ok(None) => continue,
+                    Err(why) => (None, format!("; {}", unconfirmed(&why))),
                 };
                 let why = if exposed {
                     format!("tokens without `{name}` pass it")
@@ -76,14 +92,14 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 let finding = report
                     .finding(
                         &c.operator_loc,
-                        format!("`{}` on `{}` fails open: {why}", op.name(), c.key),
+                        format!("`{}` on `{}` fails open: {why}{note}", op.name(), c.key),
                     )
                     .related(c.key_loc.clone(), "this key can be absent")
                     .help(
                         "use a positive operator without `IfExists` or `ForAllValues:` \
                          (e.g. `StringEquals`), on a claim AWS exposes",
                     )
-                    .witness(Some(w));
+                    .witness(w);
                 report.push(finding);
             }
         }
@@ -92,92 +108,4 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
 
 fn remove(claims: &mut Map<String, Value>, claim: &str) {
     claims.retain(|k, _| !k.eq_ignore_ascii_case(claim));
-}
-
-/// An admitted token without `claim` whose subject the provider could issue without it: not
-/// one whose subject has a field that implies the claim (GitHub's `environment:` context).
-fn without_claim(
-    ctx: &LintContext<'_>,
-    view: &StatementView<'_>,
-    p: &ProviderView<'_>,
-    claim: &str,
-    who: &str,
-) -> Option<Witness> {
-    let first = witness::with_claims(ctx, view, p, who, |claims| remove(claims, claim))?;
-    let Some(profile) = p.profile else {
-        return Some(first);
-    };
-    let implying: Vec<&str> = profile.fields_implying(claim).collect();
-    if implying.is_empty() {
-        return Some(first);
-    }
-    let sub = first
-        .claims
-        .get("sub")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if issuable_without(profile, &implying, sub) {
-        return Some(first);
-    }
-    // Look for an admitted subject of a form without those fields, then check the policy still
-    // admits it once the claim is gone.
-    let any = Target {
-        any_form: true,
-        ..Target::default()
-    };
-    let found = witness::subject_where(ctx, view, p, &any, &|cand| {
-        !cand.form.fields().any(|f| implying.contains(&f.name))
-    })?;
-    let sub = found.claims.get("sub").cloned()?;
-    witness::with_claims(ctx, view, p, who, |claims| {
-        claims.insert("sub".into(), sub.clone());
-        remove(claims, claim);
-    })
-}
-
-/// Could some subject form without the `implying` fields render `sub`?
-fn issuable_without(profile: &Profile, implying: &[&str], sub: &str) -> bool {
-    profile
-        .subject
-        .iter()
-        .filter(|form| !form.fields().any(|f| implying.contains(&f.name)))
-        .any(|form| renders(form.parts, &separators(form), sub))
-}
-
-/// Does `sub` read as `parts`, each field a non-empty run without the form's separators (as
-/// the witness search generates them)?
-fn renders(parts: &[Part], separators: &[char], sub: &str) -> bool {
-    match parts.split_first() {
-        None => sub.is_empty(),
-        Some((Part::Lit(lit), rest)) => sub
-            .strip_prefix(lit)
-            .is_some_and(|tail| renders(rest, separators, tail)),
-        Some((Part::Field(field), rest)) => {
-            for (i, ch) in sub.char_indices() {
-                if separators.contains(&ch) && !field.example.contains(ch) {
-                    return false;
-                }
-                let tail = sub.get(i + ch.len_utf8()..).unwrap_or("");
-                if renders(rest, separators, tail) {
-                    return true;
-                }
-            }
-            false
-        }
-    }
-}
-
-/// The non-alphanumeric ends of a form's literals: what delimits its fields.
-fn separators(form: &SubForm) -> Vec<char> {
-    let mut out = Vec::new();
-    for part in form.parts {
-        if let Part::Lit(s) = part {
-            for ch in [s.chars().next(), s.chars().last()].into_iter().flatten() {
-                if !ch.is_alphanumeric() && !out.contains(&ch) {
-                    out.push(ch);
-                }
-            }
-        }
-    }
-    out
 }

@@ -2,7 +2,7 @@
 //! (unauthenticated) identities, they can assume the role too.
 
 use crate::lint::context::claim_of;
-use crate::lint::witness;
+use crate::lint::model_token::{token_where, unconfirmed, Query};
 use crate::lint::{LintContext, Report, Rule, Severity};
 
 pub const RULE: Rule = Rule {
@@ -28,21 +28,22 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             if guarded {
                 continue;
             }
-            let w = witness::with_claims(
-                ctx,
-                view,
-                p,
-                "a guest (unauthenticated) identity",
-                |claims| {
-                    claims.insert(claim.to_string(), serde_json::json!(["unauthenticated"]));
-                },
-            );
+            // A guest identity's token is the pool's token with `amr` saying so: the evaluator
+            // judges the model's token with that `amr`.
+            let guest = |claims: &mut serde_json::Map<String, serde_json::Value>| {
+                claims.insert(claim.to_string(), serde_json::json!(["unauthenticated"]));
+            };
+            let q = Query::any("a guest (unauthenticated) identity").edit(&guest);
+            let (w, note) = match token_where(ctx, view, p, &q) {
+                Ok(w) => (w, String::new()),
+                Err(why) => (None, format!("; {}", unconfirmed(&why))),
+            };
             let finding = report
                 .finding(
                     p.entry_loc,
                     format!(
                         "no condition on `{}:{claim}`: if the identity pool allows guest \
-                         identities, they can assume this role as well as signed-in ones",
+                         identities, they can assume this role as well as signed-in ones{note}",
                         p.prefix
                     ),
                 )

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::unexposed_claim_condition::{on_absent, OnAbsent};
 use crate::lint::context::StatementView;
-use crate::lint::witness;
+use crate::lint::model_token::{token_where, unconfirmed, Query};
 use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::policy::{Effect, Principal, PrincipalKind, Typed};
 use crate::request::ASSUME_ROLE_WITH_WEB_IDENTITY;
@@ -114,20 +114,36 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                         }
                         _ => None,
                     });
+                // The claim is no key of the provider's, so a token may carry it with any
+                // value: shown with the value the negated condition meant to keep out.
+                let mut refused = None;
                 let witness = view.providers.iter().find_map(|p| {
                     let who = format!("a token of `{}`, which never carries `{}`", p.prefix, c.key);
-                    excluded
-                        .as_ref()
-                        .and_then(|value| {
-                            witness::with_claims(ctx, view, p, &who, |claims| {
-                                claims.insert(claim.to_string(), Value::String(value.clone()));
-                            })
-                        })
-                        .or_else(|| witness::with_claims(ctx, view, p, &who, |_| {}))
+                    let set = |claims: &mut serde_json::Map<String, Value>| {
+                        if let Some(value) = &excluded {
+                            claims.insert(claim.to_string(), Value::String(value.clone()));
+                        }
+                    };
+                    let edited = token_where(ctx, view, p, &Query::any(&who).edit(&set));
+                    let found = match edited {
+                        Ok(None) if excluded.is_some() => {
+                            token_where(ctx, view, p, &Query::any(&who))
+                        }
+                        other => other,
+                    };
+                    match found {
+                        Ok(w) => w,
+                        Err(why) => {
+                            refused.get_or_insert(why);
+                            None
+                        }
+                    }
                 });
                 if witness.is_some() {
                     finding.severity = Severity::Error;
                     finding = finding.witness(witness);
+                } else if let Some(why) = refused {
+                    finding.message = format!("{}; {}", finding.message, unconfirmed(&why));
                 }
             }
             report.push(finding);

@@ -7,7 +7,7 @@
 //! are left alone: their audience names the same tenant as the issuer, so it adds nothing.
 
 use crate::lint::context::{claim_of, ProviderView};
-use crate::lint::witness;
+use crate::lint::model_token::{token_where, Query};
 use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::pattern::Matcher;
 use crate::policy::{CondValue, Condition, Typed};
@@ -83,10 +83,23 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             ));
             if p.claims == ClaimSet::Cognito {
                 let who = format!("a token from another identity pool (`{OTHER_POOL}`)");
-                let w = witness::with_claims(ctx, view, p, &who, |claims| {
+                // Another pool's token, for one of its identities: what Cognito issues to it.
+                let other = |claims: &mut serde_json::Map<String, serde_json::Value>| {
                     claims.insert("aud".into(), OTHER_POOL.into());
                     claims.insert("sub".into(), OTHER_IDENTITY.into());
-                });
+                };
+                // Unconfirmed, the finding stays the structural warning, and says so.
+                let w = match token_where(ctx, view, p, &Query::any(&who).edit(&other)) {
+                    Ok(w) => w,
+                    Err(why) => {
+                        finding.message = format!(
+                            "{}; {}",
+                            finding.message,
+                            crate::lint::model_token::unconfirmed(&why)
+                        );
+                        None
+                    }
+                };
                 if w.is_some() {
                     finding.severity = Severity::Error;
                     let what = if open.is_some() {

@@ -2,7 +2,7 @@
 //! identifies the caller): every identity the issuer serves can assume the role.
 
 use crate::lint::context::{claim_of, restricts};
-use crate::lint::witness::{self, Target};
+use crate::lint::model_token::{self, token_where, unconfirmed, Query, Refusal};
 use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::providers::Role;
 
@@ -47,26 +47,25 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 continue;
             }
             let shared = p.is_shared();
-            let roles: &[Role] = if shared {
-                &[Role::Tenant]
+            let found = if covered {
+                on_the_model(ctx, view, p, shared)
             } else {
-                &[Role::Project]
+                // No subject forms (or no profile): `sub` is one free field, and the witness
+                // any value of it the model admits.
+                let free_sub = |sight: &crate::model::Sight<'_>| {
+                    let fields = model_token::fields_of_claim(sight, "sub");
+                    fields.iter().all(|&i| sight.fresh(i)).then_some(fields)
+                };
+                let q = Query::any("a token with any subject").pick(&free_sub);
+                token_where(ctx, view, p, &q)
             };
-            let witness = match p.profile {
-                Some(_) if covered => match on_the_model(ctx, view, p, shared) {
-                    Some(found) => found,
-                    // Refused by the model: the search knows no better than the claim's name.
-                    None if identifies => continue,
-                    None => witness::subject(ctx, view, p, &Target::roles(roles)),
-                },
-                Some(profile) if !profile.subject.is_empty() => {
-                    witness::subject(ctx, view, p, &Target::roles(roles))
-                }
-                _ => witness::with_claims(ctx, view, p, "a token with any subject", |claims| {
-                    claims.insert("sub".into(), "rolecall-outsider".into());
-                }),
+            let (witness, note) = match found {
+                Ok(Some(w)) => (Some(w), String::new()),
+                Ok(None) => continue,
+                // Refused by the model: a condition on an identifying claim may name the caller.
+                Err(_) if identifies => continue,
+                Err(why) => (None, format!("; {}", unconfirmed(&why))),
             };
-            let Some(witness) = witness else { continue };
             let name = p.profile.map_or("this provider", |pr| pr.name);
             let (severity, message) = if let Some(c) = pinned_run {
                 // The called workflow may be public: then callers come from any owner.
@@ -109,7 +108,8 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                      project) that should deploy",
                     p.prefix
                 ))
-                .witness(Some(witness));
+                .witness(witness);
+            finding.message.push_str(&note);
             finding.severity = severity;
             if let Some(loc) = &view.statement.condition_loc {
                 let label = if identifies {
@@ -126,22 +126,24 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
 
 /// The witness read off the model: an admitted identity of a tenant no condition names
 /// (shared issuer), or of a project no condition names (per-tenant issuer), whatever workflow
-/// it runs. `None` when the model refuses the policy (the search answers); `Some(None)` when
-/// the model finds no such identity.
+/// it runs; `Ok(None)` when the model finds no such identity.
 fn on_the_model(
     ctx: &LintContext<'_>,
     view: &crate::lint::StatementView<'_>,
     p: &crate::lint::ProviderView<'_>,
     shared: bool,
-) -> Option<Option<crate::lint::Witness>> {
+) -> Result<Option<crate::lint::Witness>, Refusal> {
     use crate::lint::admitted::{self, Answer};
-    let answer = admitted::answer(ctx, view.index)?;
-    let Answer::Decided(by_caller) = answer.as_ref() else {
-        return None;
+    let Some(answer) = admitted::answer(ctx, view.index) else {
+        return Ok(None);
+    };
+    let by_caller = match answer.as_ref() {
+        Answer::Decided(by_caller) => by_caller,
+        Answer::Refused(why) => return Err(Refusal::Model(why.clone())),
     };
     let caller = ctx.caller_for(&format!("https://{}", p.prefix));
     let Some(facts) = by_caller.get(p.principal).filter(|_| caller == p.principal) else {
-        return Some(None);
+        return Ok(None);
     };
     let (w, role) = if shared {
         (facts.other_tenant.witness.as_ref(), Role::Tenant)
@@ -151,5 +153,5 @@ fn on_the_model(
             None => (facts.other_tenant.witness.as_ref(), Role::Tenant),
         }
     };
-    Some(w.map(|w| admitted::lint_witness(ctx, view.index, p, w, &[role])))
+    Ok(w.map(|w| admitted::lint_witness(ctx, view.index, p, w, &[role])))
 }

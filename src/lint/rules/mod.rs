@@ -25,6 +25,7 @@ pub mod set_operator_on_single_valued_key;
 pub mod shared_ci_ip_allowlist;
 pub mod tenant_wide_subject;
 pub mod unassumable_role;
+pub mod undecided_breadth;
 pub mod undeclared_issuer;
 pub mod unexposed_claim_condition;
 pub mod unguarded_service_principal;
@@ -80,11 +81,11 @@ pub(crate) fn witness_sub(w: &super::Witness) -> &str {
 
 /// A token that sets its own session tags, or its own source identity, that the policy
 /// admits through `view` (for rules about statements granting more than the web identity
-/// action).
+/// action); `Err` when the model cannot answer for a provider and no other gave a token.
 pub(crate) fn self_tagging_witness(
     ctx: &crate::lint::LintContext<'_>,
     view: &StatementView<'_>,
-) -> Option<super::Witness> {
+) -> Result<Option<super::Witness>, crate::lint::model_token::Refusal> {
     use crate::request::{SOURCE_IDENTITY_CLAIM, TAGS_CLAIM};
     use serde_json::json;
     let tokens = [
@@ -99,11 +100,20 @@ pub(crate) fn self_tagging_witness(
             "a token that sets its own source identity",
         ),
     ];
-    view.providers.iter().find_map(|p| {
-        tokens.iter().find_map(|(claim, value, who)| {
-            super::witness::with_claims(ctx, view, p, who, |claims| {
+    let mut refused = None;
+    for p in &view.providers {
+        for (claim, value, who) in &tokens {
+            // The model's session variants carry these claims: a provider issues such tokens.
+            let set = |claims: &mut serde_json::Map<String, serde_json::Value>| {
                 claims.insert((*claim).to_string(), value.clone());
-            })
-        })
-    })
+            };
+            let q = crate::lint::model_token::Query::any(who).edit(&set);
+            match crate::lint::model_token::token_where(ctx, view, p, &q) {
+                Ok(Some(w)) => return Ok(Some(w)),
+                Ok(None) => {}
+                Err(why) => refused = Some(why),
+            }
+        }
+    }
+    refused.map_or(Ok(None), Err)
 }

@@ -35,7 +35,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
         let w = if s.action.applies_to(ASSUME_ROLE_WITH_WEB_IDENTITY) {
             super::self_tagging_witness(ctx, view)
         } else {
-            None
+            Ok(None)
         };
         let listed = if granted.is_empty() {
             "every STS action it does not list".to_string()
@@ -52,9 +52,17 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                  `{TAG_SESSION}` only if the tokens must set session tags"
             ));
         match w {
-            Some(w) => finding = finding.witness(Some(w)),
+            Ok(Some(w)) => finding = finding.witness(Some(w)),
             // Nothing beyond the web identity action itself gets through: hygiene only.
-            None => finding.severity = Severity::Note,
+            Ok(None) => finding.severity = Severity::Note,
+            // Undecided: the finding keeps its severity, without a witness.
+            Err(why) => {
+                finding.message = format!(
+                    "{}; {}",
+                    finding.message,
+                    crate::lint::model_token::unconfirmed(&why)
+                )
+            }
         }
         report.push(finding);
     }

@@ -9,8 +9,9 @@ use serde_json::Value;
 use super::key_prefix_mismatch::known_prefix;
 use super::unexposed_claim_condition::{on_absent, OnAbsent};
 use crate::lint::context::{claim_of, ProviderView, StatementView};
-use crate::lint::witness::{self, Target};
+use crate::lint::model_token::{token_where, Query};
 use crate::lint::{LintContext, Report, Rule, Severity, Witness};
+use crate::model;
 use crate::pattern::{Matcher, Token};
 use crate::policy::{Base, Condition, Effect, Piece, SetQualifier, Typed, VarRef};
 use crate::request::ClaimSet;
@@ -69,13 +70,22 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 if negated && view.statement.effect == Effect::Allow && !reported_elsewhere(view, c)
                 {
                     let who = format!("a token the value `{}` was meant to exclude", v.raw);
-                    let w = view
-                        .providers
-                        .iter()
-                        .find_map(|p| demonstrate(ctx, view, p, c, pieces, &who));
+                    let mut refused = None;
+                    let w = view.providers.iter().find_map(|p| {
+                        demonstrate(ctx, view, p, c, pieces, &who)
+                            .map_err(|why| refused = Some(why))
+                            .ok()
+                            .flatten()
+                    });
                     if w.is_some() {
                         finding.severity = Severity::Error;
                         finding = finding.witness(w);
+                    } else if let Some(why) = refused {
+                        finding.message = format!(
+                            "{}; {}",
+                            finding.message,
+                            crate::lint::model_token::unconfirmed(&why)
+                        );
                     }
                 }
                 report.push(finding);
@@ -135,7 +145,7 @@ fn demonstrate(
     c: &Condition,
     pieces: &[Piece],
     who: &str,
-) -> Option<Witness> {
+) -> Result<Option<Witness>, crate::lint::model_token::Refusal> {
     let meant: Vec<Token> = pieces
         .iter()
         .map(|piece| match piece {
@@ -143,21 +153,22 @@ fn demonstrate(
             Piece::Var(v) => Token::Literal(format!("{{{}}}", v.key)),
         })
         .collect();
+    let sub_of = |w: &model::Witness| {
+        w.claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let any = Query::any(who);
     let shown = match claim_of(&c.key_lower, &p.prefix_lower) {
         Some(claim) if claim == "sub" => {
+            // An identity the model renders whose `sub` is the value read literally.
             let matcher = Matcher::from_tokens(&meant);
-            let every_form = Target {
-                forms: p
-                    .profile
-                    .map(|pr| pr.subject.iter().map(|f| f.name).collect())
-                    .unwrap_or_default(),
-                ..Target::default()
-            };
-            let accept = |cand: &witness::Candidate| matcher.is_match(&cand.sub);
-            witness::subject_where(ctx, view, p, &every_form, &accept).map(|w| Witness {
-                who: who.to_string(),
-                ..w
-            })
+            let meant_sub = |w: &model::Witness| matcher.is_match(&sub_of(w));
+            token_where(ctx, view, p, &Query::any(who).accept(&meant_sub))
+                .ok()
+                .flatten()
         }
         Some(claim) => {
             let text: String = meant
@@ -168,11 +179,18 @@ fn demonstrate(
                     Token::Question => "x",
                 })
                 .collect();
-            crate::lint::witness::with_claims(ctx, view, p, who, |claims| {
+            let set = |claims: &mut serde_json::Map<String, Value>| {
                 claims.insert(claim.clone(), Value::String(text.clone()));
-            })
+            };
+            token_where(ctx, view, p, &Query::any(who).edit(&set))
+                .ok()
+                .flatten()
         }
         None => None,
     };
-    shown.or_else(|| crate::lint::witness::with_claims(ctx, view, p, who, |_| {}))
+    // Otherwise any token the statement admits: the value excludes nobody.
+    match shown {
+        Some(w) => Ok(Some(w)),
+        None => token_where(ctx, view, p, &any),
+    }
 }

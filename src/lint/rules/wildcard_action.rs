@@ -49,8 +49,16 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                  `{TAG_SESSION}` only if the tokens must carry session tags)"
             ));
         match super::self_tagging_witness(ctx, view) {
-            Some(w) => finding = finding.witness(Some(w)),
-            None => finding.severity = Severity::Note,
+            Ok(Some(w)) => finding = finding.witness(Some(w)),
+            Ok(None) => finding.severity = Severity::Note,
+            // Undecided: the finding keeps its severity, without a witness.
+            Err(why) => {
+                finding.message = format!(
+                    "{}; {}",
+                    finding.message,
+                    crate::lint::model_token::unconfirmed(&why)
+                )
+            }
         }
         report.push(finding);
     }

@@ -10,15 +10,18 @@
 //! under a positive operator whose every value names one. The evaluator models only web
 //! identity requests, so these findings carry no witness.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::lint::context::{ProviderView, StatementView};
-use crate::lint::witness;
+use crate::lint::context::StatementView;
+use crate::lint::model_token::{self, Query};
 use crate::lint::{LintContext, Report, Rule, Severity, Witness};
+use crate::model::Sight;
 use crate::pattern::Token;
 use crate::policy::{
     Condition, Effect, Family, Loc, Piece, Principal, PrincipalKind, SetQualifier, Statement, Typed,
 };
+use crate::providers::Role;
+use crate::request::key_prefix;
 
 pub const RULE: Rule = Rule {
     id: "wildcard-principal",
@@ -29,22 +32,9 @@ pub const RULE: Rule = Rule {
     fix: crate::lint::fix::Fix::None,
 };
 
-/// Callers that no policy means: a GitHub workflow of an outside owner, then a provider no
-/// policy names.
-const OUTSIDERS: &[(&str, &str, &str)] = &[
-    (
-        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
-        "a GitHub Actions workflow of owner `rolecall-outsider`",
-        r#"{"sub": "repo:rolecall-outsider/app:ref:refs/heads/main",
-            "repository": "rolecall-outsider/app", "repository_owner": "rolecall-outsider",
-            "repository_id": "23456789", "repository_owner_id": "7654321"}"#,
-    ),
-    (
-        "arn:aws:iam::111122223333:oidc-provider/oidc.rolecall-outsider.example",
-        "a token of an unrelated provider (`oidc.rolecall-outsider.example`)",
-        r#"{"sub": "rolecall-outsider"}"#,
-    ),
-];
+/// The caller the model stands for every provider no condition names by.
+const STRANGER: &str = "stranger.rolecall.invalid";
+const GITHUB: &str = "token.actions.githubusercontent.com";
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";
 const ASSUME_ROLE_WITH_SAML: &str = "sts:AssumeRoleWithSAML";
@@ -111,9 +101,10 @@ fn web_identity(
     open: &[&str],
     report: &mut Report,
 ) {
-    let found = OUTSIDERS
-        .iter()
-        .find_map(|(principal, who, claims)| outsider(ctx, view, loc, principal, who, claims));
+    let (found, note) = match outsider(ctx, view) {
+        Ok(w) => (w, String::new()),
+        Err(why) => (None, format!("; {}", model_token::unconfirmed(&why))),
+    };
     let mut finding = report.finding(
         loc,
         "this statement trusts every principal: tokens of any web identity provider the \
@@ -124,6 +115,7 @@ fn web_identity(
          oidc-provider/<issuer>\" }` and keep the `sub` condition",
     );
     match found {
+        None if !note.is_empty() => finding.message.push_str(&note),
         Some(w) => {
             finding.message = format!(
                 "this statement trusts every principal: {} can assume the role",
@@ -209,19 +201,38 @@ fn wildcard(p: &Principal) -> Option<&Loc> {
     }
 }
 
-/// Run an outsider's token through the evaluator; the witness helpers build the request (base
-/// claims, source IP) as for any provider.
+/// An outsider's token the model admits: a GitHub workflow of an owner no condition names,
+/// then a token of a provider no condition names (the model's stranger).
 fn outsider(
     ctx: &LintContext<'_>,
     view: &StatementView<'_>,
-    loc: &Loc,
-    principal: &str,
-    who: &str,
-    claims: &str,
-) -> Option<Witness> {
-    let extra: Map<String, Value> = serde_json::from_str(claims).ok()?;
-    let provider = ProviderView::new(principal, loc, ctx.config);
-    witness::with_claims(ctx, view, &provider, who, |base| base.extend(extra.clone()))
+) -> Result<Option<Witness>, model_token::Refusal> {
+    let of = |prefix: &'static str| move |s: &Sight<'_>| key_prefix(s.principal) == prefix;
+    let tenants = |s: &Sight<'_>| {
+        let fields: Vec<usize> = s
+            .form
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.role == Some(Role::Tenant))
+            .map(|(i, _)| i)
+            .collect();
+        (!fields.is_empty() && fields.iter().all(|&i| s.fresh(i))).then_some(fields)
+    };
+    let owner = |w: &crate::model::Witness| match w.claims.get("repository_owner") {
+        Some(Value::String(owner)) => format!("a GitHub Actions workflow of owner `{owner}`"),
+        _ => "a GitHub Actions workflow".to_string(),
+    };
+    let github = Query::any("").pick(&tenants).described_with(&owner);
+    if let Some(w) = model_token::first_token(ctx, view, &of(GITHUB), &github)? {
+        return Ok(Some(w));
+    }
+    let who = format!("a token of an unrelated provider (`{STRANGER}`)");
+    let stranger = Query::any(&who);
+    if let Some(w) = model_token::first_token(ctx, view, &of(STRANGER), &stranger)? {
+        return Ok(Some(w));
+    }
+    Ok(None)
 }
 
 /// Does this Allow condition keep callers of `action` out, whoever they are? Either it bounds
