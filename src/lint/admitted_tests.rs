@@ -60,6 +60,7 @@ fn templated_github_statements_are_on_the_model_unless_a_field_repeats() {
     ));
     assert!(covered(GH, "workflow:Deploy*", &none));
     // `repository_owner`, then `repo` (the attacker's own template after a wildcard) names
-    // the owner twice: refused, so the witness search answers.
+    // the owner twice: not covered, so the statement is undecided unless the model finds a
+    // breach without that template.
     assert!(!covered(GH, "repository_owner:acme:*", &none));
 }

@@ -1,7 +1,7 @@
 //! What rules look at: the policy, each statement's providers, and their conditions by claim.
 
 use crate::policy::{Condition, Effect, Policy, Principal, PrincipalKind, Statement};
-use crate::providers::{github_templates_of, with_inferred_templates, Profile, Tenancy};
+use crate::providers::{github_templates_of, Profile, Tenancy};
 use crate::request::{key_prefix, ClaimSet, ASSUME_ROLE_WITH_WEB_IDENTITY};
 
 use std::cell::{OnceCell, RefCell};
@@ -175,12 +175,12 @@ impl<'a> ProviderView<'a> {
     }
 
     /// For GitHub: add the custom subject templates the statement's `sub` values are written
-    /// for, so witnesses can come from their grammar too (a template starting with an
-    /// attacker-chosen claim such as `workflow:` admits every repository that sets it).
+    /// for, as owned key lists the model renders (a template starting with an attacker-chosen
+    /// claim such as `workflow:` admits every repository that sets it).
     fn with_templates_of(mut self, s: &Statement) -> Self {
-        let Some(profile) = self.profile.filter(|p| p.grammar.custom_templates) else {
+        if !self.profile.is_some_and(|p| p.grammar.custom_templates) {
             return self;
-        };
+        }
         let templates: Vec<Vec<String>> = s
             .conditions
             .iter()
@@ -192,9 +192,6 @@ impl<'a> ProviderView<'a> {
             .flat_map(|c| c.values.iter())
             .flat_map(|v| github_templates_of(&v.raw))
             .collect();
-        if !templates.is_empty() {
-            self.profile = Some(with_inferred_templates(profile, templates.clone()));
-        }
         for t in templates {
             if !self.templates.contains(&t) {
                 self.templates.push(t);

@@ -5,14 +5,15 @@
 //! order, where `repo` renders as `repo:{owner}/{repo}` and `context` as the default subject's
 //! context (`ref:refs/heads/…`, `ref:refs/tags/…`, `environment:…`, `pull_request`)
 //! [https://docs.github.com/en/actions/reference/security/oidc]. A declared template becomes
-//! extra subject forms of the GitHub profile, which the profile-reading rules and the witness
-//! search read. The breadth questions are asked of the identity model instead, which renders
-//! templates itself from owned key lists (`model::identity::github_custom`).
+//! extra subject forms of the GitHub profile, which the profile-reading rules (the subject
+//! grammar of `unmatchable-subject`) read. Every question of who is admitted is asked of the
+//! identity model instead, which renders templates itself from owned key lists
+//! (`model::identity::github_custom`); templates read off a policy's values are such owned
+//! lists too (`lint::context::ProviderView::templates`), never profiles.
 //!
-//! Profiles are `&'static` (the built-in ones are constants, and the witness machinery keeps
-//! references to their forms and fields). A configuration is read once per run, so the few
-//! hundred bytes of a declared template are leaked to give it the same lifetime instead of
-//! threading a second one through the linter.
+//! Profiles are `&'static` (the built-in ones are constants). A configuration is read once per
+//! run, so the few hundred bytes of a declared template are leaked to give it the same
+//! lifetime instead of threading a second one through the linter.
 
 use super::builtin::github::{
     BRANCH, ENVIRONMENT, OWNER, OWNER_ID, REPO, REPO_ID, TAG, VISIBILITY, WORKFLOW,
@@ -164,7 +165,7 @@ fn copy_part(p: &Part) -> Part {
     }
 }
 
-/// Adjacent literals joined, as the built-in forms write them (the witness search reads a
+/// Adjacent literals joined, as the built-in forms write them (the subject grammar reads a
 /// form's separators off its literals' ends).
 fn merge_literals(parts: Vec<Part>) -> Vec<Part> {
     let mut out: Vec<Part> = Vec::with_capacity(parts.len());
@@ -266,41 +267,4 @@ pub fn github_templates_of(value: &str) -> Vec<Vec<String>> {
         out.push(keys);
     }
     out
-}
-
-/// `base` with the forms of `templates`, built once per distinct list and kept for the run (see
-/// the module docs on why profiles are leaked). Only the witness search reads these forms now
-/// (the identity model renders templates itself, from owned lists); it answers for templates
-/// the model refuses. Every distinct list is kept, with no cap: a capped cache once dropped
-/// templates past its cap, so a policy's findings depended on what was linted before it.
-pub fn with_inferred_templates(
-    base: &'static Profile,
-    mut templates: Vec<Vec<String>>,
-) -> &'static Profile {
-    use std::sync::Mutex;
-    type Cache = Vec<((&'static str, Vec<Vec<String>>), &'static Profile)>;
-    static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
-    templates.sort();
-    templates.dedup();
-    if templates.is_empty() {
-        return base;
-    }
-    let key = (base.id, templates);
-    let Ok(mut cache) = CACHE.lock() else {
-        return base;
-    };
-    if let Some((_, p)) = cache.iter().find(|(k, _)| *k == key) {
-        return p;
-    }
-    // Applied last to first, so the forms come out in sorted order: a template before the same
-    // template with more claims (the witness search spends its budget on forms in order).
-    let mut profile = base;
-    for keys in key.1.iter().rev() {
-        match with_template(profile, keys) {
-            Ok(p) => profile = p,
-            Err(_) => return base,
-        }
-    }
-    cache.push((key, profile));
-    profile
 }

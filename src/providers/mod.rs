@@ -10,7 +10,7 @@ mod custom;
 mod issuer;
 
 pub use builtin::ALL;
-pub use custom::{github_templates_of, with_inferred_templates, with_template};
+pub use custom::{github_templates_of, with_template};
 pub use issuer::{recognise, Recognised};
 
 /// A provider.

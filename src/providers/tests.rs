@@ -122,26 +122,3 @@ fn custom_templates_are_read_off_github_subjects() {
         vec![list(&["repo_property_team"])]
     );
 }
-
-#[test]
-fn inferred_templates_put_their_forms_first_and_are_shared() {
-    let github = Profile::by_id("github").unwrap();
-    let templates = vec![
-        vec!["workflow".to_string(), "repo".to_string()],
-        vec!["workflow".to_string()],
-    ];
-    let a = super::with_inferred_templates(github, templates.clone());
-    let b = super::with_inferred_templates(github, templates.into_iter().rev().collect());
-    assert!(
-        std::ptr::eq(a, b),
-        "one profile per distinct set of templates"
-    );
-    let names: Vec<&str> = a.subject.iter().map(|f| f.name).collect();
-    assert_eq!(names.first(), Some(&"custom-workflow"), "{names:?}");
-    assert_eq!(names.get(1), Some(&"custom-workflow-repo"), "{names:?}");
-    assert_eq!(a.subject.len(), github.subject.len() + 2);
-    assert!(std::ptr::eq(
-        super::with_inferred_templates(github, Vec::new()),
-        github
-    ));
-}
