@@ -10,6 +10,15 @@ use std::collections::HashMap;
 use super::breadth::Breadth;
 use super::config::Config;
 
+/// Breadth by document, statement and provider ([`LintContext::document_key`]).
+static BREADTH: std::sync::LazyLock<crate::model::Memo<Breadth>> =
+    std::sync::LazyLock::new(|| crate::model::Memo::new(4096));
+
+/// Documents with more statements than this are not memoized.
+const MEMO_STATEMENTS: usize = 16;
+/// Nor are those whose key is longer than this.
+const MEMO_BYTES: usize = 64 * 1024;
+
 /// One rule run's view of a policy.
 pub struct LintContext<'a> {
     pub policy: &'a Policy,
@@ -26,6 +35,9 @@ pub struct LintContext<'a> {
     denies: Vec<usize>,
     /// The caller `check --claims` derives for an issuer from this policy, per issuer.
     callers: RefCell<HashMap<String, String>>,
+    /// The policy without Sids or Id, with the configuration: what every answer about who it
+    /// admits depends on, as the key of the process-wide memos (see [`Self::document_key`]).
+    document_key: OnceCell<Option<String>>,
 }
 
 /// A statement with the web identity providers it names.
@@ -89,7 +101,36 @@ impl<'a> LintContext<'a> {
             own_and_denies,
             denies,
             callers: RefCell::new(HashMap::new()),
+            document_key: OnceCell::new(),
         }
+    }
+
+    /// What an answer about this policy's admitted set depends on: its statements (without
+    /// Sids, and without the policy's Id, which change nothing it admits) and the whole
+    /// configuration. An account deploys one document to many roles: keyed by it, the
+    /// model's answers are worked out once per distinct document. `None` for a document past
+    /// [`MEMO_STATEMENTS`] statements or [`MEMO_BYTES`] bytes: one that large is rarely
+    /// repeated, and a key per statement would copy it per statement.
+    pub(crate) fn document_key(&self) -> Option<&str> {
+        self.document_key
+            .get_or_init(|| {
+                if self.policy.statements.len() > MEMO_STATEMENTS {
+                    return None;
+                }
+                let mut p = self.policy.clone();
+                p.id = None;
+                for s in &mut p.statements {
+                    s.sid = None;
+                }
+                let key = format!("{}\u{0}{:?}", p.to_json(), self.config);
+                (key.len() <= MEMO_BYTES).then_some(key)
+            })
+            .as_deref()
+    }
+
+    /// A memo key for statement `s`, provider `p` of this document, if it has one.
+    pub(crate) fn statement_key(&self, s: usize, p: usize) -> Option<String> {
+        self.document_key().map(|d| format!("{s}\u{0}{p}\u{0}{d}"))
     }
 
     /// The caller principal `rolecall check --claims` derives from `iss` for the whole policy
@@ -132,7 +173,13 @@ impl<'a> LintContext<'a> {
         let view = self.statements.get(s)?;
         let provider = view.providers.get(p)?;
         let cell = self.breadth.get(s)?.get(p)?;
-        Some(cell.get_or_init(|| super::breadth::analyse(self, view, provider)))
+        Some(cell.get_or_init(|| {
+            let analyse = || super::breadth::analyse(self, view, provider);
+            match self.statement_key(s, p) {
+                Some(key) => BREADTH.get_or(key, analyse),
+                None => analyse(),
+            }
+        }))
     }
 }
 

@@ -52,6 +52,44 @@ fn uppers_of(c: char) -> Vec<char> {
 /// one-character lowercase, and `İ`, whose lowercase is two characters.
 const NON_ASCII_POOL: &[char] = &['中', '字', '\u{0130}', 'é', 'ß'];
 
+/// A plain character's signature: which domain predicates hold, and its lowercase's length.
+type Signature = (Vec<bool>, usize);
+
+/// The plain characters with their signatures under one list of predicates.
+type Signed = std::rc::Rc<Vec<(char, Signature)>>;
+
+/// Every plain character with its signature under `classes`, in pool order. The same few
+/// domains recur in every query, so each one's list is worked out once per thread.
+fn signatures(classes: &[CharClass]) -> Signed {
+    thread_local! {
+        static DONE: std::cell::RefCell<Vec<(Vec<CharClass>, Signed)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    /// Domains remembered per thread (a query meets a handful).
+    const KEPT: usize = 64;
+    DONE.with(|done| {
+        if let Some((_, hit)) = done.borrow().iter().find(|(k, _)| k.as_slice() == classes) {
+            return std::rc::Rc::clone(hit);
+        }
+        let pool = (0u8..128)
+            .map(char::from)
+            .chain(NON_ASCII_POOL.iter().copied());
+        let list: Signed = std::rc::Rc::new(
+            pool.map(|c| {
+                let predicates = classes.iter().map(|k| k.admits(c)).collect();
+                (c, (predicates, c.to_lowercase().count()))
+            })
+            .collect(),
+        );
+        let mut done = done.borrow_mut();
+        if done.len() >= KEPT {
+            done.clear();
+        }
+        done.push((classes.to_vec(), std::rc::Rc::clone(&list)));
+        list
+    })
+}
+
 /// The alphabet for literals `lits` (the text of every pattern a field meets), `folded` when
 /// some of those patterns fold case, and the domain predicates in play.
 pub fn alphabet(lits: &BTreeSet<char>, folded: bool, classes: &[CharClass]) -> Vec<char> {
@@ -61,33 +99,19 @@ pub fn alphabet(lits: &BTreeSet<char>, folded: bool, classes: &[CharClass]) -> V
             out.extend(uppers_of(c));
         }
     }
-    // One plain character per signature (predicates, lowercase length), as one word: bit `i`
-    // for predicate `i` (past 56 predicates, their signatures are told apart by the list).
-    let mut seen: Vec<(u64, Vec<bool>)> = Vec::new();
-    let pool = (0u8..128)
-        .map(char::from)
-        .chain(NON_ASCII_POOL.iter().copied());
-    for c in pool {
-        if out.contains(&c) {
+    // One plain character per signature (predicates, lowercase length).
+    let signed = signatures(classes);
+    let mut seen: Vec<&Signature> = Vec::new();
+    for (c, sig) in signed.iter() {
+        if out.contains(c) {
             continue;
         }
-        let lower = c.to_lowercase();
-        if folded && lower.clone().any(|l| lits.contains(&l)) {
+        if folded && c.to_lowercase().any(|l| lits.contains(&l)) {
             continue;
         }
-        let mut word = (lower.count() as u64) << 56;
-        let mut rest = Vec::new();
-        for (i, k) in classes.iter().enumerate() {
-            let admits = k.admits(c);
-            if i < 56 {
-                word |= u64::from(admits) << i;
-            } else {
-                rest.push(admits);
-            }
-        }
-        if !seen.iter().any(|(w, r)| *w == word && *r == rest) {
-            seen.push((word, rest));
-            out.insert(c);
+        if !seen.contains(&sig) {
+            seen.push(sig);
+            out.insert(*c);
         }
     }
     out.into_iter().collect()

@@ -8,6 +8,10 @@ use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::model::Sight;
 use crate::providers::Role;
 
+/// Witnesses by document, statement and provider.
+static FOUND: std::sync::LazyLock<crate::model::Memo<Option<crate::lint::Witness>>> =
+    std::sync::LazyLock::new(|| crate::model::Memo::new(4096));
+
 pub const RULE: Rule = Rule {
     id: "any-namespace-subject",
     summary: "the `sub` condition names the service account but admits it in any namespace",
@@ -58,7 +62,13 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             let q = Query::any("")
                 .pick(&other_group)
                 .described_by(&[Role::Group]);
-            let Ok(Some(w)) = token_where(ctx, view, p, &q) else {
+            // The answer depends on the document alone: worked out once per distinct one.
+            let found = || token_where(ctx, view, p, &q).ok().flatten();
+            let found = match ctx.statement_key(s, i) {
+                Some(key) => FOUND.get_or(key, found),
+                None => found(),
+            };
+            let Some(w) = found else {
                 continue;
             };
             let sub = witness_sub(&w).to_string();
