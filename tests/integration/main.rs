@@ -73,6 +73,8 @@ mod lint_cli_json;
 mod lint_cli_rules;
 /// `lint --format sarif`: schema-valid, rules listed, results placed.
 mod lint_cli_sarif;
+/// Memoized answers keyed by document and configuration.
+mod lint_memo;
 /// Role listings and account dumps: split into roles, linted on several threads, same report.
 mod listing;
 /// Malformed inputs: each gives exit code 2, a located message, and no panic.
