@@ -10,13 +10,12 @@ use std::collections::HashMap;
 use super::breadth::Breadth;
 use super::config::Config;
 
-/// Breadth by document, statement and provider ([`LintContext::document_key`]).
+/// Breadth by statement and provider ([`LintContext::statement_key`]).
 static BREADTH: std::sync::LazyLock<crate::model::Memo<Breadth>> =
     std::sync::LazyLock::new(|| crate::model::Memo::new(4096));
 
-/// Documents with more statements than this are not memoized.
-const MEMO_STATEMENTS: usize = 16;
-/// Nor are those whose key is longer than this.
+/// Statements whose key is longer than this (a statement with very many Deny statements
+/// beside it) are not memoized.
 const MEMO_BYTES: usize = 64 * 1024;
 
 /// One rule run's view of a policy.
@@ -35,9 +34,6 @@ pub struct LintContext<'a> {
     denies: Vec<usize>,
     /// The caller `check --claims` derives for an issuer from this policy, per issuer.
     callers: RefCell<HashMap<String, String>>,
-    /// The policy without Sids or Id, with the configuration: what every answer about who it
-    /// admits depends on, as the key of the process-wide memos (see [`Self::document_key`]).
-    document_key: OnceCell<Option<String>>,
 }
 
 /// A statement with the web identity providers it names.
@@ -101,36 +97,29 @@ impl<'a> LintContext<'a> {
             own_and_denies,
             denies,
             callers: RefCell::new(HashMap::new()),
-            document_key: OnceCell::new(),
         }
     }
 
-    /// What an answer about this policy's admitted set depends on: its statements (without
-    /// Sids, and without the policy's Id, which change nothing it admits) and the whole
-    /// configuration. An account deploys one document to many roles: keyed by it, the
-    /// model's answers are worked out once per distinct document. `None` for a document past
-    /// [`MEMO_STATEMENTS`] statements or [`MEMO_BYTES`] bytes: one that large is rarely
-    /// repeated, and a key per statement would copy it per statement.
-    pub(crate) fn document_key(&self) -> Option<&str> {
-        self.document_key
-            .get_or_init(|| {
-                if self.policy.statements.len() > MEMO_STATEMENTS {
-                    return None;
-                }
-                let mut p = self.policy.clone();
-                p.id = None;
-                for s in &mut p.statements {
-                    s.sid = None;
-                }
-                let key = format!("{}\u{0}{:?}", p.to_json(), self.config);
-                (key.len() <= MEMO_BYTES).then_some(key)
-            })
-            .as_deref()
-    }
-
-    /// A memo key for statement `s`, provider `p` of this document, if it has one.
+    /// A memo key for what statement `s`'s provider `p` admits: the statement with every Deny
+    /// statement of the policy ([`Self::own_and_denies`], without Sids), the caller
+    /// `check --claims` derives for the provider's issuer, and the whole configuration: every
+    /// breadth answer and model witness of the statement depends on these alone. An account
+    /// deploys one document to many roles, and a policy repeats a statement under many Sids:
+    /// keyed by it, each is worked out once. `None` past [`MEMO_BYTES`].
     pub(crate) fn statement_key(&self, s: usize, p: usize) -> Option<String> {
-        self.document_key().map(|d| format!("{s}\u{0}{p}\u{0}{d}"))
+        let own = self.own_and_denies(s)?;
+        let prefix = self.statements.get(s)?.providers.get(p)?.prefix;
+        let mut unnamed = own.clone();
+        for st in &mut unnamed.statements {
+            st.sid = None;
+        }
+        let key = format!(
+            "{p}\u{0}{}\u{0}{}\u{0}{:?}",
+            self.caller_for(&format!("https://{prefix}")),
+            unnamed.to_json(),
+            self.config
+        );
+        (key.len() <= MEMO_BYTES).then_some(key)
     }
 
     /// The caller principal `rolecall check --claims` derives from `iss` for the whole policy

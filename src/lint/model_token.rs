@@ -212,14 +212,16 @@ fn confirmed(
             || named.contains(&lower)
             || w.claims.get(k) != Some(v)
     });
-    let allows = |x: &model::Witness| {
-        let req = x.request();
-        let own = ctx
-            .own_and_denies(view.index)
-            .is_some_and(|o| evaluate(o, &req).verdict == Verdict::Allow);
-        own || evaluate(ctx.policy, &req).verdict == Verdict::Allow
+    let own_allows = |x: &model::Witness| {
+        ctx.own_and_denies(view.index)
+            .is_some_and(|o| evaluate(o, &x.request()).verdict == Verdict::Allow)
     };
-    let chosen = if allows(&cut) {
+    let allows = |x: &model::Witness| {
+        own_allows(x) || evaluate(ctx.policy, &x.request()).verdict == Verdict::Allow
+    };
+    // The cut token only where the statement itself admits it: an unedited token then depends
+    // on the statement alone, as the memos keyed by it need ([`LintContext::statement_key`]).
+    let chosen = if own_allows(&cut) {
         cut
     } else if allows(&edited) {
         edited

@@ -8,7 +8,7 @@ use crate::lint::{LintContext, Report, Rule, Severity};
 use crate::model::Sight;
 use crate::providers::Role;
 
-/// Witnesses by document, statement and provider.
+/// Witnesses by statement and provider ([`LintContext::statement_key`]).
 static FOUND: std::sync::LazyLock<crate::model::Memo<Option<crate::lint::Witness>>> =
     std::sync::LazyLock::new(|| crate::model::Memo::new(4096));
 
@@ -62,7 +62,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
             let q = Query::any("")
                 .pick(&other_group)
                 .described_by(&[Role::Group]);
-            // The answer depends on the document alone: worked out once per distinct one.
+            // The answer depends on the statement alone: worked out once per distinct one.
             let found = || token_where(ctx, view, p, &q).ok().flatten();
             let found = match ctx.statement_key(s, i) {
                 Some(key) => FOUND.get_or(key, found),
