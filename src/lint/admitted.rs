@@ -156,7 +156,7 @@ pub(crate) fn answer(ctx: &LintContext<'_>, s: usize) -> Option<Arc<Answer>> {
         templates: declared_templates(ctx),
         ..Options::default()
     };
-    let mut key = unnamed(own).to_json().to_string();
+    let mut key = ctx.own_text(s)?.to_string();
     // Declared instances change the identity model: part of the key, by content (the
     // templates a statement's `sub` values are written for are in its text already).
     for (issuer, kind) in &opts.declared {
@@ -166,15 +166,6 @@ pub(crate) fn answer(ctx: &LintContext<'_>, s: usize) -> Option<Arc<Answer>> {
         key.push_str(&format!("\u{0}{issuer}:{templates:?}"));
     }
     Some(ANSWERS.get_or(key, || Arc::new(decide(own, &opts))))
-}
-
-/// The policy without Sids, which do not change what it admits.
-fn unnamed(p: &Policy) -> Policy {
-    let mut out = p.clone();
-    for s in &mut out.statements {
-        s.sid = None;
-    }
-    out
 }
 
 fn decide(policy: &Policy, opts: &Options) -> Answer {

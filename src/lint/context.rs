@@ -29,6 +29,8 @@ pub struct LintContext<'a> {
     breadth: Vec<Vec<OnceCell<Breadth>>>,
     /// Per statement: it and every Deny statement (built on first use; see [`Self::own_and_denies`]).
     own_and_denies: Vec<OnceCell<Policy>>,
+    /// Per statement: [`Self::own_text`], built on first use.
+    own_text: Vec<OnceCell<Option<String>>>,
     /// The indices of the Deny statements, found once: scanning every statement for each one
     /// made a policy of many statements quadratic.
     denies: Vec<usize>,
@@ -94,6 +96,7 @@ impl<'a> LintContext<'a> {
             statements,
             config,
             breadth,
+            own_text: policy.statements.iter().map(|_| OnceCell::new()).collect(),
             own_and_denies,
             denies,
             callers: RefCell::new(HashMap::new()),
@@ -107,19 +110,28 @@ impl<'a> LintContext<'a> {
     /// deploys one document to many roles, and a policy repeats a statement under many Sids:
     /// keyed by it, each is worked out once. `None` past [`MEMO_BYTES`].
     pub(crate) fn statement_key(&self, s: usize, p: usize) -> Option<String> {
-        let own = self.own_and_denies(s)?;
         let prefix = self.statements.get(s)?.providers.get(p)?.prefix;
-        let mut unnamed = own.clone();
-        for st in &mut unnamed.statements {
-            st.sid = None;
-        }
         let key = format!(
             "{p}\u{0}{}\u{0}{}\u{0}{:?}",
             self.caller_for(&format!("https://{prefix}")),
-            unnamed.to_json(),
+            self.own_text(s)?,
             self.config
         );
         (key.len() <= MEMO_BYTES).then_some(key)
+    }
+
+    /// [`Self::own_and_denies`] without Sids (which change nothing it admits) as JSON text,
+    /// worked out once per statement: the memos of its answers are keyed by it.
+    pub(crate) fn own_text(&self, s: usize) -> Option<&str> {
+        let cell = self.own_text.get(s)?;
+        cell.get_or_init(|| {
+            let mut unnamed = self.own_and_denies(s)?.clone();
+            for st in &mut unnamed.statements {
+                st.sid = None;
+            }
+            Some(unnamed.to_json().to_string())
+        })
+        .as_deref()
     }
 
     /// The caller principal `rolecall check --claims` derives from `iss` for the whole policy

@@ -230,11 +230,15 @@ pub(super) fn forms(iss: &str, templates: &[Vec<String>]) -> Vec<Form> {
 
 /// Does every default form render under `template`?
 pub(super) fn renders(template: &[String]) -> bool {
-    let mutable: Vec<Form> = default_forms("https://token.actions.githubusercontent.com")
-        .into_iter()
-        .filter(|f| !f.name.ends_with("-immutable"))
-        .collect();
-    super::github_custom::forms(&mutable, template).is_some()
+    thread_local! {
+        // The default forms, built once per thread: lint asks this of every templated
+        // statement, and building them was most of the question.
+        static MUTABLE: Vec<Form> = default_forms("https://token.actions.githubusercontent.com")
+            .into_iter()
+            .filter(|f| !f.name.ends_with("-immutable"))
+            .collect();
+    }
+    MUTABLE.with(|mutable| super::github_custom::forms(mutable, template).is_some())
 }
 
 fn default_forms(iss: &str) -> Vec<Form> {
