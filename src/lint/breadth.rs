@@ -36,12 +36,10 @@ pub struct Breadth {
 }
 
 impl Breadth {
-    /// Some breach was found (with its witness).
-    fn breached(&self) -> bool {
-        self.cross_tenant.is_some()
-            || self.tenant_wide.is_some()
-            || self.any_ref.is_some()
-            || self.ref_type.is_some()
+    /// Is the breach found the widest there is for this provider: another tenant of a shared
+    /// issuer, another project (or owner) on a per-tenant one?
+    fn widest_for(&self, p: &ProviderView<'_>) -> bool {
+        self.cross_tenant.is_some() || (!p.is_shared() && self.tenant_wide.is_some())
     }
 }
 
@@ -62,11 +60,20 @@ pub(crate) fn analyse(
     };
     // No guessing where the model cannot answer: the statement is undecided. A template the
     // model cannot render only leaves its tokens out (the model renders the others): a breach
-    // it finds without them is real, but "no breach" would not be an answer.
+    // it finds without them is real and reported, but only the widest one there is settles
+    // the statement (the tokens left out could be another tenant's), so a narrower one is
+    // reported as undecided too, and "no breach" is no answer.
     if let Err(why) = model_token::coverage(view, p) {
         if !profile.subject.is_empty() {
-            if let Some(found) = on_the_model(ctx, view, p, profile).filter(Breadth::breached) {
-                return found;
+            if let Some(mut found) = on_the_model(ctx, view, p, profile) {
+                if found.widest_for(p) {
+                    return found;
+                }
+                if found.tenant_wide.is_some() || found.any_ref.is_some() {
+                    found.ref_type = None;
+                    found.undecided = Some(why);
+                    return found;
+                }
             }
         }
         out.undecided = Some(why);
