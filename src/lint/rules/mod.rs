@@ -117,3 +117,24 @@ pub(crate) fn self_tagging_witness(
     }
     refused.map_or(Ok(None), Err)
 }
+
+/// A finding about allowing more than the web identity action, as the model answers: with its
+/// witness when it found one, a note when nothing beyond the action itself gets through
+/// (hygiene only), and at its severity without a witness, saying why, when it cannot answer.
+pub(crate) fn with_model_answer(
+    mut finding: super::Finding,
+    w: Result<Option<super::Witness>, crate::lint::model_token::Refusal>,
+) -> super::Finding {
+    match w {
+        Ok(Some(w)) => finding = finding.witness(Some(w)),
+        Ok(None) => finding.severity = super::Severity::Note,
+        Err(why) => {
+            finding.message = format!(
+                "{}; {}",
+                finding.message,
+                crate::lint::model_token::unconfirmed(&why)
+            )
+        }
+    }
+    finding
+}

@@ -42,7 +42,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
         } else {
             format!("every action it does not list, here {}", granted.join(", "))
         };
-        let mut finding = report
+        let finding = report
             .finding(
                 &s.action.loc,
                 format!("`NotAction` in an Allow grants {listed}"),
@@ -51,19 +51,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 "list the actions instead: `\"Action\": \"{ASSUME_ROLE_WITH_WEB_IDENTITY}\"`, plus \
                  `{TAG_SESSION}` only if the tokens must set session tags"
             ));
-        match w {
-            Ok(Some(w)) => finding = finding.witness(Some(w)),
-            // Nothing beyond the web identity action itself gets through: hygiene only.
-            Ok(None) => finding.severity = Severity::Note,
-            // Undecided: the finding keeps its severity, without a witness.
-            Err(why) => {
-                finding.message = format!(
-                    "{}; {}",
-                    finding.message,
-                    crate::lint::model_token::unconfirmed(&why)
-                )
-            }
-        }
+        let finding = super::with_model_answer(finding, w);
         report.push(finding);
     }
 }

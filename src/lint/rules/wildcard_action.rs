@@ -34,7 +34,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
         if extra.is_empty() {
             continue;
         }
-        let mut finding = report
+        let finding = report
             .finding(
                 &pattern.loc,
                 format!(
@@ -48,18 +48,7 @@ fn check(ctx: &LintContext<'_>, report: &mut Report) {
                 "name the action: `\"Action\": \"{ASSUME_ROLE_WITH_WEB_IDENTITY}\"` (add \
                  `{TAG_SESSION}` only if the tokens must carry session tags)"
             ));
-        match super::self_tagging_witness(ctx, view) {
-            Ok(Some(w)) => finding = finding.witness(Some(w)),
-            Ok(None) => finding.severity = Severity::Note,
-            // Undecided: the finding keeps its severity, without a witness.
-            Err(why) => {
-                finding.message = format!(
-                    "{}; {}",
-                    finding.message,
-                    crate::lint::model_token::unconfirmed(&why)
-                )
-            }
-        }
+        let finding = super::with_model_answer(finding, super::self_tagging_witness(ctx, view));
         report.push(finding);
     }
 }

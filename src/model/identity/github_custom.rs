@@ -38,7 +38,7 @@ fn form(base: &Form, template: &[String]) -> Option<Form> {
         sub.extend(render_key(&mut f, base, key)?);
     }
     let at = f.claims.iter().position(|c| c.claim == "sub")?;
-    let parts = merge(sub);
+    let parts = super::merge_literals(sub);
     // GitHub escapes `:` in the values it writes into a template (`production%3Aeastus`), so
     // a value never spans pairs. The model renders values as they are, so a field in the
     // `sub` takes no `:` (a value with one is left out, a narrowing of identities whose `sub`
@@ -116,18 +116,6 @@ fn context(base: &Form) -> Option<Vec<TPart>> {
         _ => return None,
     }
     Some(rest)
-}
-
-fn merge(parts: Vec<TPart>) -> Vec<TPart> {
-    let mut out: Vec<TPart> = Vec::new();
-    for p in parts {
-        match (out.last_mut(), p) {
-            (Some(TPart::Lit(prev)), TPart::Lit(s)) => prev.push_str(&s),
-            (_, TPart::Lit(s)) if s.is_empty() => {}
-            (_, p) => out.push(p),
-        }
-    }
-    out
 }
 
 /// The fields in the order the new `sub` names them, then the rest in their own order (the

@@ -250,11 +250,13 @@ fn parse_template(t: &str, fields: &[FieldSpec]) -> Vec<TPart> {
     merge_literals(out)
 }
 
+/// Adjacent literals joined and empty ones dropped: a template's parts alternate.
 fn merge_literals(parts: Vec<TPart>) -> Vec<TPart> {
     let mut out: Vec<TPart> = Vec::new();
     for p in parts {
         match (out.last_mut(), p) {
             (Some(TPart::Lit(prev)), TPart::Lit(s)) => prev.push_str(&s),
+            (_, TPart::Lit(s)) if s.is_empty() => {}
             (_, p) => out.push(p),
         }
     }
